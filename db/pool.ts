@@ -1,0 +1,47 @@
+import { createPool, SchemaValidationError, sql, type DatabasePool, type Interceptor } from 'slonik';
+import { typeParsers } from './type-parsers.js';
+
+/** Rows are parsed by the schema given to `sql.type(schema)`; slonik does this only with this interceptor. */
+const resultParser: Interceptor = {
+  name: 'bos-result-parser',
+  transformRow(queryContext, query, row) {
+    const { resultParser: schema } = queryContext;
+    if (!schema) return row;
+    const parsed = schema.safeParse(row);
+    if (!parsed.success) throw new SchemaValidationError(query, row, parsed.error.issues);
+    return parsed.data as typeof row;
+  },
+};
+
+export type PoolOptions = {
+  /** Connections at most; 1 on the embedded database, whose socket shares one session. */
+  maximumPoolSize: number;
+  statementTimeoutMs?: number;
+  /** A schema to use instead of public (tests isolate themselves this way). */
+  searchPath?: string;
+};
+
+function searchPathInterceptor(schema: string): Interceptor {
+  const statement = sql.unsafe`SET search_path TO ${sql.identifier([schema])}, public`;
+  return {
+    name: 'bos-search-path',
+    async afterPoolConnection(_context, connection) {
+      await connection.query(statement);
+      return null;
+    },
+  };
+}
+
+export async function createDatabasePool(url: string, options: PoolOptions): Promise<DatabasePool> {
+  return createPool(url, {
+    interceptors: options.searchPath ? [resultParser, searchPathInterceptor(options.searchPath)] : [resultParser],
+    typeParsers: [...typeParsers],
+    maximumPoolSize: options.maximumPoolSize,
+    statementTimeout: options.statementTimeoutMs ?? 30_000,
+    connectionTimeout: 10_000,
+    idleTimeout: 30_000,
+    // Retries would re-run non-idempotent statements; callers decide instead.
+    queryRetryLimit: 0,
+    transactionRetryLimit: 0,
+  });
+}

@@ -1,0 +1,17 @@
+/** Who may do what is decided by role; the values cross the wire and the database. */
+export const roles = ['founder', 'operator', 'viewer', 'agent'] as const;
+export type Role = (typeof roles)[number];
+
+export const humanRoles = ['founder', 'operator', 'viewer'] as const satisfies readonly Role[];
+
+/** Roles allowed to read an org unit's data and its live stream. */
+export const readerRoles: readonly Role[] = roles;
+
+/** Roles allowed to change business state by hand (approve, engage the kill switch, ...). */
+export const operatorRoles: readonly Role[] = ['founder', 'operator'];
+
+export const founderOnly: readonly Role[] = ['founder'];
+
+export function roleAllows(role: Role, allowed: readonly Role[]): boolean {
+  return allowed.includes(role);
+}

@@ -1,0 +1,43 @@
+/**
+ * Every error a client can see, with a stable code and its HTTP status. Codes are never
+ * reused for another meaning; add new ones at the end of their group.
+ */
+export const errorCatalog = {
+  VALIDATION_FAILED: { status: 400, title: 'The request is not valid' },
+  INVALID_JSON: { status: 400, title: 'The body is not valid JSON' },
+  UNAUTHENTICATED: { status: 401, title: 'A valid API token is required' },
+  FORBIDDEN: { status: 403, title: 'Your role does not allow this' },
+  NOT_FOUND: { status: 404, title: 'Not found' },
+  METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed' },
+  CONFLICT: { status: 409, title: 'The request conflicts with the current state' },
+  ALREADY_EXISTS: { status: 409, title: 'It already exists' },
+  BODY_TOO_LARGE: { status: 413, title: 'The body is too large' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Send application/json' },
+  RATE_LIMITED: { status: 429, title: 'Too many requests' },
+  INTERNAL: { status: 500, title: 'Internal error' },
+  NOT_READY: { status: 503, title: 'The service is not ready' },
+  DATABASE_UNAVAILABLE: { status: 503, title: 'The database is unavailable' },
+} as const satisfies Record<string, { status: number; title: string }>;
+
+export type ErrorCode = keyof typeof errorCatalog;
+
+export type FieldError = { path: string; message: string };
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string = errorCatalog[code].title,
+    readonly extras: { errors?: readonly FieldError[]; [key: string]: unknown } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+    this.status = errorCatalog[code].status;
+  }
+}
+
+export const notFound = (what: string) => new AppError('NOT_FOUND', `${what} was not found`);
+export const forbidden = (why: string) => new AppError('FORBIDDEN', why);
+export const validationFailed = (errors: readonly FieldError[]) =>
+  new AppError('VALIDATION_FAILED', errors.map((e) => `${e.path}: ${e.message}`).join('; '), { errors });
