@@ -53,3 +53,20 @@ export async function revokeApiToken(db: CommonQueryMethods, args: { orgUnitId: 
      WHERE id = ${args.tokenId} AND org_unit_id = ${args.orgUnitId} AND revoked_at IS NULL`);
   return result.rowCount === 1;
 }
+
+export const tokenListingRow = apiTokenRow.extend({
+  principal_name: z.string(),
+  role: z.enum(roles),
+  last_used_at: z.date().nullable(),
+  revoked_at: z.date().nullable(),
+});
+export type TokenListingRow = z.infer<typeof tokenListingRow>;
+
+export async function listApiTokens(db: CommonQueryMethods, orgUnitId: string): Promise<readonly TokenListingRow[]> {
+  return db.any(sql.type(tokenListingRow)`
+    SELECT t.id, t.org_unit_id, t.principal_id, t.label, t.created_at, t.expires_at, t.last_used_at, t.revoked_at,
+           p.name AS principal_name, p.role
+      FROM api_tokens t JOIN principals p ON p.id = t.principal_id
+     WHERE t.org_unit_id = ${orgUnitId}
+     ORDER BY t.created_at DESC, t.id`);
+}

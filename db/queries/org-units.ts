@@ -25,3 +25,20 @@ export async function findOrgUnit(db: CommonQueryMethods, id: string): Promise<O
   return db.maybeOne(sql.type(orgUnitRow)`
     SELECT id, name, currency, timezone, created_at FROM org_units WHERE id = ${id}`);
 }
+
+export const orgUnitSummaryRow = orgUnitRow.extend({
+  products: z.number().int(),
+  creators: z.number().int(),
+  principals: z.number().int(),
+  stream_seq: z.number().int(),
+});
+export type OrgUnitSummaryRow = z.infer<typeof orgUnitSummaryRow>;
+
+export async function orgUnitSummary(db: CommonQueryMethods, id: string): Promise<OrgUnitSummaryRow | null> {
+  return db.maybeOne(sql.type(orgUnitSummaryRow)`
+    SELECT o.id, o.name, o.currency, o.timezone, o.created_at, o.stream_seq,
+           (SELECT count(*)::int FROM products p WHERE p.org_unit_id = o.id) AS products,
+           (SELECT count(*)::int FROM creators c WHERE c.org_unit_id = o.id) AS creators,
+           (SELECT count(*)::int FROM principals r WHERE r.org_unit_id = o.id) AS principals
+      FROM org_units o WHERE o.id = ${id}`);
+}

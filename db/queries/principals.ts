@@ -15,6 +15,7 @@ export type PrincipalRow = z.infer<typeof principalRow>;
 
 const columns = sql.fragment`id, org_unit_id, kind, name, role, created_at, disabled_at`;
 
+/** Creates the principal, or returns the existing one of that name unchanged (its role included). */
 export async function upsertPrincipal(
   db: CommonQueryMethods,
   args: { orgUnitId: string; name: string; role: PrincipalRow['role'] },
@@ -23,7 +24,7 @@ export async function upsertPrincipal(
   return db.one(sql.type(principalRow)`
     INSERT INTO principals (org_unit_id, kind, name, role)
     VALUES (${args.orgUnitId}, ${kind}, ${args.name}, ${args.role})
-    ON CONFLICT (org_unit_id, name) DO UPDATE SET role = excluded.role, kind = excluded.kind
+    ON CONFLICT (org_unit_id, name) DO UPDATE SET name = principals.name
     RETURNING ${columns}`);
 }
 

@@ -1,0 +1,83 @@
+import type { Logger } from 'pino';
+import { migrate } from '../db/migrate.js';
+import { openDatabase } from '../db/open-database.js';
+import { buildApp } from './app.js';
+import type { Config } from './config/config.js';
+import type { Readiness } from './http/health.js';
+import { createLogger } from './logging.js';
+
+export type RunningServer = {
+  /** Where the server listens, e.g. http://127.0.0.1:3000. */
+  readonly url: string;
+  /** Stops accepting, lets in-flight requests finish (up to the grace period), closes the database. */
+  close(): Promise<void>;
+};
+
+/**
+ * The one place that opens the database and listens. Order matters: listen first so
+ * /livez answers during migrations, serve /api only once they are done.
+ */
+export async function startServer(
+  config: Config,
+  options: { logger?: Logger; handleSignals?: boolean } = {},
+): Promise<RunningServer> {
+  const logger = options.logger ?? createLogger(config);
+  const database = await openDatabase(config.database);
+  const readiness: Readiness = { state: 'migrating' };
+  let built;
+  try {
+    built = await buildApp({ config, database, logger, readiness });
+    await built.app.listen({ host: config.host, port: config.port });
+    const applied = await migrate(database.url, { log: (message) => logger.debug({ migration: message }, 'migration') });
+    if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    readiness.state = 'serving';
+  } catch (error) {
+    await built?.app.close();
+    await database.close();
+    throw error;
+  }
+  const { app } = built;
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, database: database.kind }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      readiness.state = 'shutting_down';
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), config.shutdownGraceMs);
+      });
+      try {
+        const result = await Promise.race([app.close().then(() => 'drained' as const), grace]);
+        if (result === 'timeout') {
+          logger.warn({ graceMs: config.shutdownGraceMs }, 'in-flight requests outlived the grace period');
+          app.server.closeAllConnections();
+        }
+      } finally {
+        clearTimeout(timer);
+        await database.close();
+      }
+      logger.info('stopped');
+    })();
+    return closing;
+  };
+
+  if (options.handleSignals) {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      process.once(signal, () => {
+        logger.info({ signal }, 'shutting down');
+        close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error({ err: error }, 'shutdown failed');
+            process.exit(1);
+          },
+        );
+      });
+    }
+  }
+  return { url, close };
+}

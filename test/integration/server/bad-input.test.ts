@@ -1,0 +1,75 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, createAppFixture, type AppFixture } from '../../support/app-fixture.js';
+import { rowCounts } from '../../support/row-counts.js';
+
+let f: AppFixture;
+beforeAll(async () => {
+  f = await createAppFixture();
+});
+afterAll(async () => {
+  await f.close();
+});
+
+type BadCase = { name: string; method: 'GET' | 'POST' | 'DELETE'; url: string; body?: string; contentType?: string; status: number; field: string };
+
+function cases(): BadCase[] {
+  const org = f.orgUnitId;
+  const tokens = `/api/org-units/${org}/tokens`;
+  const json = (value: unknown) => JSON.stringify(value);
+  const huge = 'x'.repeat(100_000);
+  return [
+    { name: 'limit not a number', method: 'GET', url: `/api/org-units/${org}/products?limit=abc`, status: 400, field: 'query.limit' },
+    { name: 'limit out of range', method: 'GET', url: `/api/org-units/${org}/products?limit=0`, status: 400, field: 'query.limit' },
+    { name: 'limit not whole', method: 'GET', url: `/api/org-units/${org}/creators?limit=2.5`, status: 400, field: 'query.limit' },
+    { name: 'unknown query field', method: 'GET', url: `/api/org-units/${org}/products?sort=price`, status: 400, field: 'query.sort' },
+    { name: 'huge cursor', method: 'GET', url: `/api/org-units/${org}/products?after=${'a'.repeat(5000)}`, status: 400, field: 'query.after' },
+    { name: 'product id not a uuid', method: 'GET', url: `/api/org-units/${org}/products/42`, status: 400, field: 'params.productId' },
+    { name: 'token id malformed', method: 'DELETE', url: `${tokens}/NOT-AN-ID`, status: 400, field: 'params.tokenId' },
+    { name: 'missing body', method: 'POST', url: tokens, status: 400, field: 'body' },
+    { name: 'invalid JSON', method: 'POST', url: tokens, body: '{"name": "a", role:', status: 400, field: 'body' },
+    { name: 'empty JSON body', method: 'POST', url: tokens, body: '', status: 400, field: 'body' },
+    { name: 'missing field', method: 'POST', url: tokens, body: json({ role: 'viewer' }), status: 400, field: 'body.name' },
+    { name: 'wrong type', method: 'POST', url: tokens, body: json({ name: 7, role: 'viewer' }), status: 400, field: 'body.name' },
+    { name: 'unknown role', method: 'POST', url: tokens, body: json({ name: 'x', role: 'king' }), status: 400, field: 'body.role' },
+    { name: 'extra field', method: 'POST', url: tokens, body: json({ name: 'x', role: 'viewer', orgUnitId: 'org_beta' }), status: 400, field: 'body.orgUnitId' },
+    { name: 'huge string', method: 'POST', url: tokens, body: json({ name: huge, role: 'viewer' }), status: 400, field: 'body.name' },
+    { name: 'expiry not whole', method: 'POST', url: tokens, body: json({ name: 'x', role: 'viewer', expiresInDays: 1.5 }), status: 400, field: 'body.expiresInDays' },
+    { name: 'body not an object', method: 'POST', url: tokens, body: json(['x']), status: 400, field: 'body' },
+    { name: 'body over the size limit', method: 'POST', url: tokens, body: json({ name: 'x'.repeat(400_000), role: 'viewer' }), status: 413, field: 'body' },
+    { name: 'not JSON at all', method: 'POST', url: tokens, body: 'name=x&role=viewer', contentType: 'application/x-www-form-urlencoded', status: 415, field: '' },
+  ];
+}
+
+describe('bad input on every route with input', () => {
+  it('answers 4xx problem+json naming the field, and writes nothing', async () => {
+    const before = await rowCounts(f.db.pool);
+    for (const c of cases()) {
+      const response = await f.built.app.inject({
+        method: c.method,
+        url: c.url,
+        headers: { ...bearer(f.tokens.founder), ...(c.body === undefined ? {} : { 'content-type': c.contentType ?? 'application/json' }) },
+        ...(c.body === undefined ? {} : { payload: c.body }),
+      });
+      expect(response.statusCode, c.name).toBe(c.status);
+      expect(response.headers['content-type'], c.name).toMatch(/^application\/problem\+json/);
+      const problem = response.json<{ status: number; code: string; errors?: { path: string }[]; detail: string }>();
+      expect(problem.status, c.name).toBe(c.status);
+      if (c.field) expect(problem.errors?.map((e) => e.path), c.name).toContain(c.field);
+      expect(problem.detail.length, c.name).toBeLessThan(2000);
+    }
+    expect(await rowCounts(f.db.pool)).toEqual(before);
+  });
+
+  it('rejects a role change hidden in a token request with 409, writing nothing', async () => {
+    const before = await rowCounts(f.db.pool);
+    const response = await f.built.app.inject({
+      method: 'POST',
+      url: `/api/org-units/${f.orgUnitId}/tokens`,
+      headers: bearer(f.tokens.founder),
+      payload: { name: 'viewer-1', role: 'founder' },
+    });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ code: 'CONFLICT', errors: [{ path: 'body.role' }] });
+    expect(await rowCounts(f.db.pool)).toEqual(before);
+  });
+});
