@@ -25,6 +25,8 @@ export async function migrate(
     direction: 'up',
     checkOrder: true,
     singleTransaction: false,
+    // A second process starting at the same moment waits, then finds nothing left to do.
+    advisoryLockMode: 'wait',
     log,
     logger: { debug: () => {}, info: log, warn: log, error: log },
   });

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -12,6 +11,7 @@ import { AppError } from './errors/catalog.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { installHealth, type Readiness } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
+import { installSecurityHeaders } from './http/security-headers.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { orgUnitRoutes } from './routes/org-unit-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -58,13 +58,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       if (method !== 'HEAD') routes.push({ method, url: route.url, access: route.config?.access });
     }
   });
-  app.addHook('onSend', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
 
   const authenticator = createAuthenticator(database.pool);
   installErrorHandling(app);
-  await app.register(helmet, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"] } } });
+  installSecurityHeaders(app, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"] } } });
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { orgUnitIdSchema } from './common.js';
 
 /**
  * The live stream's wire contract, shared by the server and the browser console. It
- * imports nothing but zod, so the console can bundle it.
+ * imports nothing server-only, so the console can bundle it.
  *
  * Every streamed event carries a per-org sequence number. A client keeps the last one it
  * saw and re-subscribes with it after a reconnect; the server then sends everything after
@@ -30,10 +31,6 @@ export const streamEventTypeSchema = z.enum(streamEventTypes);
 export function isStreamEventType(value: string): value is StreamEventType {
   return (streamEventTypes as readonly string[]).includes(value);
 }
-
-export const orgUnitIdSchema = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{1,62}$/, 'must be an org unit id (a lowercase letter, then lowercase letters, digits or _)');
 
 /** A JSON object; its shape depends on the event type. */
 export const streamPayloadSchema = z.record(z.string(), z.unknown());
@@ -106,9 +103,5 @@ export type ClientToServerEvents = {
 export const clientEventNames = ['stream.subscribe', 'stream.unsubscribe'] as const satisfies readonly (keyof ClientToServerEvents)[];
 
 /** Errors the socket.io handshake refuses with: `connect_error` has `message` = code and `data` = this. */
-export type HandshakeRefusal = { code: 'UNAUTHENTICATED' | 'INTERNAL' | 'DATABASE_UNAVAILABLE'; message: string };
+export type HandshakeRefusal = { code: 'UNAUTHENTICATED' | 'NOT_READY' | 'INTERNAL' | 'DATABASE_UNAVAILABLE'; message: string };
 
-/** The room of an org unit's stream. */
-export function orgRoom(orgUnitId: string): `org:${string}` {
-  return `org:${orgUnitId}`;
-}

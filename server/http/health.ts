@@ -17,10 +17,12 @@ export function installHealth(app: FastifyInstance, deps: { pool: DatabasePool; 
   const expected = shippedMigrations();
   let migrationsVerified = false;
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', (request, _reply, done) => {
     if (deps.readiness.state === 'migrating' && request.url.startsWith('/api/')) {
-      throw new AppError('NOT_READY', 'The server is applying database migrations; try again shortly');
+      done(new AppError('NOT_READY', 'The server is applying database migrations; try again shortly'));
+      return;
     }
+    done();
   });
 
   app.get('/livez', { config: { rateLimit: false } }, () => ({ status: 'live' }));

@@ -1,0 +1,80 @@
+/**
+ * An authenticated, org-scoped read route (token check, validation, org scoping, problem
+ * handling, rate limiting, metrics, helmet) against a bare fastify hello-world, both loaded
+ * by autocannon from a worker thread in the same run. Target: ratio >= 0.5.
+ */
+import autocannon from 'autocannon';
+import Fastify from 'fastify';
+import { upsertOrgUnit } from '../db/queries/org-units.js';
+import { buildApp } from '../server/app.js';
+import { createApiToken } from '../server/auth/token-service.js';
+import { loadConfig } from '../server/config/config.js';
+import { createLogger } from '../server/logging.js';
+import { createTestDatabase } from '../test/support/database.js';
+import { printReport } from './support/report.js';
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 3);
+const rounds = 3;
+const connections = 32;
+
+type Load = { rps: number; p99: number; errors: number };
+
+async function load(url: string, headers: Record<string, string>): Promise<Load> {
+  const result = await autocannon({ url, connections, duration: seconds, headers, pipelining: 1, workers: 1 });
+  return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors };
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/** Alternating rounds, medians of each: the machine's noise hits both sides alike. */
+async function compare(ours: () => Promise<Load>, baseline: () => Promise<Load>) {
+  const a: Load[] = [];
+  const b: Load[] = [];
+  for (let round = 0; round < rounds; round += 1) {
+    b.push(await baseline());
+    a.push(await ours());
+  }
+  return {
+    ours: { rps: median(a.map((l) => l.rps)), p99: median(a.map((l) => l.p99)), errors: a.reduce((n, l) => n + l.errors, 0) },
+    baseline: { rps: median(b.map((l) => l.rps)), p99: median(b.map((l) => l.p99)) },
+  };
+}
+
+const db = await createTestDatabase();
+await upsertOrgUnit(db.pool, { id: 'lsn_main', name: 'Live Shopping Network' });
+const { token } = await createApiToken(db.pool, { orgUnitId: 'lsn_main', name: 'bench-viewer', role: 'viewer', now: Date.now() });
+const config = loadConfig({ LOG_LEVEL: 'silent', RATE_LIMIT_PER_MINUTE: '100000000' });
+const { app } = await buildApp({ config, database: db, logger: createLogger(config), readiness: { state: 'serving' } });
+const ours = await app.listen({ host: '127.0.0.1', port: 0 });
+
+const hello = Fastify();
+hello.get('/hello', () => ({ hello: 'world' }));
+const bare = await hello.listen({ host: '127.0.0.1', port: 0 });
+
+const route = `${ours}/api/org-units/lsn_main`;
+const auth = { authorization: `Bearer ${token}` };
+await load(route, auth); // warm-up: JIT, caches, connections
+await load(`${bare}/hello`, {});
+const { ours: measured, baseline } = await compare(() => load(route, auth), () => load(`${bare}/hello`, {}));
+if (measured.errors > 0) throw new Error(`${measured.errors} requests to the org route failed`);
+
+printReport({
+  name: 'http-read',
+  metric: 'requests_per_second',
+  value: measured.rps,
+  unit: 'req/s',
+  baseline: 'bare fastify hello-world',
+  baselineValue: baseline.rps,
+  ratio: measured.rps / baseline.rps,
+  target: 'ratio >= 0.5',
+  p99LatencyMs: measured.p99,
+  baselineP99LatencyMs: baseline.p99,
+  connections,
+  seconds,
+  rounds,
+  database: db.kind,
+});
+
+await Promise.all([app.close(), hello.close()]);
+await db.close();
+process.exit(0);

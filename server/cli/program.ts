@@ -1,0 +1,38 @@
+import { Command } from 'commander';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { registerSeedCommand } from './commands/seed.js';
+import { registerStartCommand } from './commands/start.js';
+import { registerTokenCommands } from './commands/token.js';
+import type { CliContext } from './context.js';
+import { describeFailure, type ExitCode } from './failures.js';
+
+export function buildProgram(context: CliContext): Command {
+  const program = new Command('bos')
+    .description('Business OS: runs a live-shopping business under verifiable governance')
+    // Set before the commands are added: subcommands inherit them.
+    .exitOverride()
+    .configureOutput({ writeOut: context.writeOut, writeErr: context.writeErr })
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done, 1 failed, 2 bad usage or configuration.\n' +
+        'Results go to stdout, progress to stderr; --json prints exactly one JSON document.',
+    );
+  registerStartCommand(program, context);
+  registerMigrateCommand(program, context);
+  registerSeedCommand(program, context);
+  registerTokenCommands(program, context);
+  return program;
+}
+
+/** Runs one invocation and returns its exit code; never throws. */
+export async function runCli(argv: readonly string[], context: CliContext): Promise<ExitCode> {
+  try {
+    await buildProgram(context).parseAsync(argv);
+    return 0;
+  } catch (error) {
+    const failure = describeFailure(error);
+    if (failure.message) context.writeErr(`${failure.message}\n`);
+    return failure.exitCode;
+  }
+}
