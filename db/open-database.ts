@@ -1,6 +1,6 @@
 import type { DatabasePool } from 'slonik';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres.js';
-import { createDatabasePool } from './pool.js';
+import { createDatabasePool, endPool } from './pool.js';
 
 export type DatabaseTarget =
   | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number }
@@ -17,7 +17,7 @@ export type Database = {
 export async function openDatabase(target: DatabaseTarget): Promise<Database> {
   if (target.kind === 'postgres') {
     const pool = await createDatabasePool(target.url, { maximumPoolSize: target.poolSize });
-    return { kind: 'postgres', pool, url: target.url, close: () => pool.end() };
+    return { kind: 'postgres', pool, url: target.url, close: () => endPool(pool) };
   }
   const embedded = await startEmbeddedPostgres(target.dataDir);
   try {
@@ -30,7 +30,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       url: embedded.url,
       async close() {
         try {
-          await pool.end();
+          await endPool(pool);
         } finally {
           await embedded.stop();
         }

@@ -1,4 +1,9 @@
-import { createPool, SchemaValidationError, sql, type DatabasePool, type Interceptor } from 'slonik';
+import {
+  BackendTerminatedError,
+  BackendTerminatedUnexpectedlyError,
+  createPool,
+  SchemaValidationError,
+  sql, type DatabasePool, type Interceptor } from 'slonik';
 import { typeParsers } from './type-parsers.js';
 
 /** Rows are parsed by the schema given to `sql.type(schema)`; slonik does this only with this interceptor. */
@@ -44,4 +49,16 @@ export async function createDatabasePool(url: string, options: PoolOptions): Pro
     queryRetryLimit: 0,
     transactionRetryLimit: 0,
   });
+}
+
+/**
+ * Ends the pool. A connection the server already dropped makes slonik's `end` reject
+ * although it is as closed as it can be; that is not a failure to close.
+ */
+export async function endPool(pool: DatabasePool): Promise<void> {
+  try {
+    await pool.end();
+  } catch (error) {
+    if (!(error instanceof BackendTerminatedError || error instanceof BackendTerminatedUnexpectedlyError)) throw error;
+  }
 }

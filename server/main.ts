@@ -23,6 +23,8 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
   const database = await openDatabase(config.database);
+  // An idle connection that dies (database restart) is reported, not fatal: the pool reconnects.
+  database.pool.on('error', (error) => logger.warn({ err: error }, 'database connection error'));
   const readiness: Readiness = { state: 'migrating' };
   let built;
   try {

@@ -4,7 +4,7 @@ import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import pg from 'pg';
 import type { DatabasePool } from 'slonik';
 import { migrate } from '../../db/migrate.js';
-import { createDatabasePool } from '../../db/pool.js';
+import { createDatabasePool, endPool } from '../../db/pool.js';
 
 /**
  * Test databases. With DATABASE_URL set they live on that PostgreSQL; without it on one
@@ -51,7 +51,7 @@ export async function createTestDatabase(options: { poolSize?: number } = {}): P
     url,
     schema,
     async close() {
-      await pool.end();
+      await endPool(pool);
       if (kind === 'postgres') await dropSchema(url, schema);
     },
   };
