@@ -12,6 +12,7 @@ import { installErrorHandling } from './http/error-handler.js';
 import { installHealth, type Readiness } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { createLiveStream, type LiveStream } from './live/live-stream.js';
 import { catalogRoutes } from './routes/catalog-routes.js';
 import { orgUnitRoutes } from './routes/org-unit-routes.js';
 import { tokenRoutes } from './routes/token-routes.js';
@@ -28,6 +29,8 @@ export type AppDeps = {
 export type BuiltApp = {
   app: FastifyInstance;
   authenticator: Authenticator;
+  /** The Socket.IO live stream on the same server; everything streamed goes through `live.publish`. */
+  live: LiveStream;
   /** Every route as registered, so tests can prove they cover all of them. */
   routes: readonly RouteEntry[];
 };
@@ -85,7 +88,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   catalogRoutes(app, { pool: database.pool });
   tokenRoutes(app, { pool: database.pool, authenticator });
 
+  const live = createLiveStream({ httpServer: app.server, pool: database.pool, authenticator, logger });
+  // preClose, not onClose: open websockets would otherwise hold fastify's close() up.
+  app.addHook('preClose', async () => live.close());
+
   // Not the instance itself: fastify instances are thenables, and an async function
   // returning one would await its readiness here.
-  return { app, authenticator, routes };
+  return { app, authenticator, live, routes };
 }

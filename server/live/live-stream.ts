@@ -77,8 +77,9 @@ export function createLiveStream(options: LiveStreamOptions): LiveStream {
   });
 
   function track(work: Promise<void>): void {
-    inFlight.add(work);
-    void work.finally(() => inFlight.delete(work));
+    const settled = work.catch((error: unknown) => logger.error({ err: error }, 'live stream: a client request failed'));
+    inFlight.add(settled);
+    void settled.finally(() => inFlight.delete(settled));
   }
 
   io.use((_socket, next) => {

@@ -1,11 +1,11 @@
 import type { Logger } from 'pino';
-import type { DatabasePool } from 'slonik';
+import type { CommonQueryMethods, DatabasePool } from 'slonik';
 import { appendStreamEvents } from '../../db/queries/stream-events.js';
 import type { StreamEnvelope, StreamEventType, StreamPayload } from '../contracts/stream-events.js';
 
 /**
  * Group commit for the live stream. Events published in the same turn of the event loop,
- * and those that arrive while a commit is in flight, share one transaction, so a burst
+ * and those that arrive while a commit is in flight, share one commit, so a burst
  * costs a few commits rather than one per event. One commit is in flight at a time, which
  * is what keeps broadcasts in sequence order.
  */
@@ -34,19 +34,18 @@ export function createStreamBatcher({ pool, logger, maxBatchSize, onCommitted }:
   async function commit(batch: readonly Waiting[]): Promise<void> {
     // Locking org units in a fixed order keeps two processes' batches from deadlocking.
     const byOrg = groupByOrgUnit(batch);
-    let committed: { waiting: Waiting; envelope: StreamEnvelope }[];
+    let committed: Committed[];
     try {
-      committed = await pool.transaction(async (transaction) => {
-        const pairs: { waiting: Waiting; envelope: StreamEnvelope }[] = [];
-        for (const [orgUnitId, events] of byOrg) {
-          const appended = await appendStreamEvents(transaction, orgUnitId, events);
-          appended.forEach((position, index) => {
-            const waiting = events[index];
-            if (waiting) pairs.push({ waiting, envelope: envelopeOf(waiting, position.seq, position.createdAt) });
-          });
-        }
-        return pairs;
-      });
+      // One org unit's batch is a single statement, atomic on its own: no BEGIN and COMMIT round trips.
+      const [only, ...others] = byOrg;
+      committed =
+        only && others.length === 0
+          ? await appendGroup(pool, only)
+          : await pool.transaction(async (transaction) => {
+              const pairs: Committed[] = [];
+              for (const group of byOrg) pairs.push(...(await appendGroup(transaction, group)));
+              return pairs;
+            });
     } catch (error) {
       // Publishers are server code: a failed batch is a bug or an outage, and each publisher hears of it.
       logger.error({ err: error, events: batch.length }, 'live stream: could not persist events');
@@ -81,6 +80,16 @@ export function createStreamBatcher({ pool, logger, maxBatchSize, onCommitted }:
       return running ?? Promise.resolve();
     },
   };
+}
+
+type Committed = { waiting: Waiting; envelope: StreamEnvelope };
+
+async function appendGroup(db: CommonQueryMethods, [orgUnitId, events]: [string, Waiting[]]): Promise<Committed[]> {
+  const appended = await appendStreamEvents(db, orgUnitId, events);
+  return appended.flatMap((position, index) => {
+    const waiting = events[index];
+    return waiting ? [{ waiting, envelope: envelopeOf(waiting, position.seq, position.createdAt) }] : [];
+  });
 }
 
 function groupByOrgUnit(batch: readonly Waiting[]): Map<string, Waiting[]> {

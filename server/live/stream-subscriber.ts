@@ -58,6 +58,8 @@ export function createStreamSubscriber(options: StreamSubscriberOptions): Stream
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(options.url, {
     transports: ['websocket'],
+    // Its own connection: cutting this subscriber's transport must not cut another's.
+    forceNew: true,
     ...options.socketOptions,
     auth: { token: options.token },
   });
