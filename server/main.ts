@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { migrate } from '../db/migrate.js';
-import { openDatabase } from '../db/open-database.js';
+import { openDatabase, type Database } from '../db/open-database.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
 import type { Readiness } from './http/health.js';
@@ -19,7 +19,12 @@ export type RunningServer = {
  */
 export async function startServer(
   config: Config,
-  options: { logger?: Logger; handleSignals?: boolean } = {},
+  options: {
+    logger?: Logger;
+    handleSignals?: boolean;
+    /** Runs once migrations are done and before /api opens (e.g. seeding a first start). */
+    beforeServing?: (database: Database) => Promise<unknown>;
+  } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
   const database = await openDatabase(config.database);
@@ -32,6 +37,7 @@ export async function startServer(
     await built.app.listen({ host: config.host, port: config.port });
     const applied = await migrate(database.url, { log: (message) => logger.debug({ migration: message }, 'migration') });
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
+    await options.beforeServing?.(database);
     readiness.state = 'serving';
   } catch (error) {
     await built?.app.close();

@@ -7,6 +7,8 @@ import { z } from 'zod';
  * describes an item and leave alone what operations own (price, stock, commission, status):
  * a re-seed must never undo a pricing decision or break stock = sum of its movements.
  */
+
+// Duplicates in one import would make the UPDATE below pick one of them arbitrarily.
 const unique = <T>(key: (item: T) => string, what: string) => (items: readonly T[], context: z.RefinementCtx) => {
   const seen = new Set<string>();
   items.forEach((item, index) => {

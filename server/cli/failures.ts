@@ -5,16 +5,9 @@ import { DataDirDamagedError } from '../../db/embedded/embedded-postgres.js';
 import { ConfigError } from '../config/config.js';
 import { AppError } from '../errors/catalog.js';
 
+/** 2: the invocation is wrong (a flag, an argument, the environment); 1: it failed while running. */
 export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;
 export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
-
-/** The invocation is wrong (a flag, an argument, the environment): exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 /** An expected runtime failure with a message that says it all: exit 1, no stack. */
 export class CliError extends Error {
@@ -22,6 +15,13 @@ export class CliError extends Error {
     super(message, options);
     this.name = 'CliError';
   }
+}
+
+/** Failures whose message tells the operator what to do; a stack trace would only hide it. */
+const expectedFailures = [DataDirLockedError, DataDirDamagedError, CliError, AppError] as const;
+
+function isExpectedFailure(error: unknown): error is Error {
+  return expectedFailures.some((kind) => error instanceof kind);
 }
 
 export type Failure = { exitCode: ExitCode; message?: string };
@@ -33,18 +33,32 @@ export type Failure = { exitCode: ExitCode; message?: string };
 export function describeFailure(error: unknown): Failure {
   // commander has already printed its message (or the help it was asked for).
   if (error instanceof CommanderError) return { exitCode: error.exitCode === 0 ? exitCodes.ok : exitCodes.usage };
-  if (error instanceof UsageError) return { exitCode: exitCodes.usage, message: `error: ${error.message}` };
   if (error instanceof ConfigError) {
     return { exitCode: exitCodes.usage, message: `error: ${error.message}\nFix the environment variable(s) named above and try again.` };
   }
-  if (error instanceof DataDirLockedError || error instanceof DataDirDamagedError || error instanceof CliError) {
-    return { exitCode: exitCodes.failure, message: `error: ${error.message}` };
+  if (isExpectedFailure(error)) return { exitCode: exitCodes.failure, message: `error: ${error.message}` };
+  if (error instanceof Error && (error as NodeJS.ErrnoException).syscall === 'listen') {
+    return { exitCode: exitCodes.failure, message: `error: cannot listen (${error.message}); set PORT or HOST to a free address` };
   }
-  if (error instanceof AppError) return { exitCode: exitCodes.failure, message: `error: ${error.message}` };
+  const unreachable = networkError(error);
+  if (unreachable) return { exitCode: exitCodes.failure, message: `error: cannot reach the database (${unreachable})` };
   const translated = translateDatabaseError(error);
   if (translated instanceof DatabaseError) {
-    return { exitCode: exitCodes.failure, message: `error: the database refused (${translated.code}): ${translated.message}` };
+    return { exitCode: exitCodes.failure, message: `error: database error (${translated.code}): ${translated.message}` };
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   return { exitCode: exitCodes.failure, message: `error: unexpected failure\n${detail}` };
+}
+
+const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** The message of a connection failure anywhere in the cause chain: the server is down or misnamed. */
+function networkError(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    const code = (current as NodeJS.ErrnoException).code;
+    if (code !== undefined && networkCodes.has(code)) return current.message || code;
+    current = current.cause;
+  }
+  return undefined;
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { DatabasePool } from 'slonik';
 import { countCatalog, importCatalog, type CatalogCount, type CatalogImportResult } from '../../../db/queries/catalog.js';
-import { upsertOrgUnit } from '../../../db/queries/org-units.js';
+import { findOrgUnit, upsertOrgUnit } from '../../../db/queries/org-units.js';
 import { roles } from '../../../engine/kernel/index.js';
 import { generateCatalog } from '../../../engine/world/index.js';
 import { createApiToken } from '../../auth/token-service.js';
@@ -13,6 +13,14 @@ import { orgUnitId, text, wholeNumber } from '../options.js';
 export const defaultOrgUnit = { id: 'lsn_main', name: 'Live Shopping Network' } as const;
 
 export type SeedOptions = { orgUnitId: string; name: string; seed: number; products: number; creators: number };
+
+export const defaultSeedOptions: SeedOptions = {
+  orgUnitId: defaultOrgUnit.id,
+  name: defaultOrgUnit.name,
+  seed: 1,
+  products: 240,
+  creators: 36,
+};
 
 export type SeedResult = {
   orgUnit: { id: string; name: string };
@@ -54,6 +62,14 @@ export async function seedOrgUnit(
   };
 }
 
+/** What `start` does on a fresh database, so `npm start` alone gives a shop to look at. */
+export async function seedDefaultOrgUnitIfMissing(context: CliContext, pool: DatabasePool): Promise<SeedResult | undefined> {
+  if (await findOrgUnit(pool, defaultOrgUnit.id)) return undefined;
+  const result = await seedOrgUnit(pool, defaultSeedOptions, { now: context.now(), progress: context.progress });
+  printSeedResult(context, result);
+  return result;
+}
+
 type SeedFlags = { org: string; name?: string; seed: number; products: number; creators: number; json?: boolean };
 
 export function registerSeedCommand(program: Command, context: CliContext): void {
@@ -62,9 +78,9 @@ export function registerSeedCommand(program: Command, context: CliContext): void
     .description('create the simulated shop (org unit, catalog, creators) and a principal per role, printing a new API token for each once')
     .option('--org <id>', 'org unit to seed', orgUnitId, defaultOrgUnit.id)
     .option('--name <name>', `org unit display name (default "${defaultOrgUnit.name}" for ${defaultOrgUnit.id}, else the id)`, text(200))
-    .option('--seed <n>', 'seed of the simulated catalog; the same seed gives the same shop', wholeNumber(0, 2 ** 32 - 1), 1)
-    .option('--products <n>', 'number of products', wholeNumber(0, 100_000), 240)
-    .option('--creators <n>', 'number of creators', wholeNumber(0, 100_000), 36)
+    .option('--seed <n>', 'seed of the simulated catalog; the same seed gives the same shop', wholeNumber(0, 2 ** 32 - 1), defaultSeedOptions.seed)
+    .option('--products <n>', 'number of products', wholeNumber(0, 100_000), defaultSeedOptions.products)
+    .option('--creators <n>', 'number of creators', wholeNumber(0, 100_000), defaultSeedOptions.creators)
     .option('--json', 'print the result as one JSON document')
     .addHelpText('after', '\nThe tokens are shown only in this output; the database keeps their hashes.')
     .action(async (flags: SeedFlags) => {
@@ -79,7 +95,7 @@ export function registerSeedCommand(program: Command, context: CliContext): void
     });
 }
 
-function printSeedResult(context: CliContext, result: SeedResult): void {
+export function printSeedResult(context: CliContext, result: SeedResult): void {
   const { catalog } = result;
   const counts = (what: string, total: number, c: { inserted: number; updated: number }) =>
     `${total} ${what} (${c.inserted} new, ${c.updated} refreshed)`;

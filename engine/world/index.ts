@@ -1,0 +1,12 @@
+export {
+  audienceRange,
+  commissionRangeBps,
+  conversionRangeBps,
+  generateCatalog,
+  type Catalog,
+  type CatalogCreator,
+  type CatalogOptions,
+  type CatalogProduct,
+  type ProductFacts,
+} from './catalog.js';
+export { categoryIds, categorySpecs, type CategoryId, type CategorySpec, type ProductKind } from './catalog-vocabulary.js';

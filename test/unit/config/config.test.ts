@@ -1,0 +1,69 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../server/config/config.js';
+
+function configError(env: NodeJS.ProcessEnv): ConfigError {
+  try {
+    loadConfig(env, '/srv/bos');
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected loadConfig to reject the environment');
+}
+
+describe('loadConfig', () => {
+  it('fills in defaults for an empty environment and freezes the result', () => {
+    const config = loadConfig({}, '/srv/bos');
+    expect(config).toMatchObject({
+      env: 'development',
+      host: '127.0.0.1',
+      port: 3000,
+      database: { kind: 'embedded', dataDir: path.resolve('/srv/bos', './data') },
+      logLevel: 'info',
+      shutdownGraceMs: 10_000,
+      trustProxy: false,
+      publicOrigin: 'http://127.0.0.1:3000',
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.database)).toBe(true);
+  });
+
+  it('selects PostgreSQL when DATABASE_URL is set', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://bos@db:5432/bos', DATABASE_POOL_SIZE: '4' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://bos@db:5432/bos', poolSize: 4 });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).port).toBe(3000);
+  });
+
+  const badValues: readonly [variable: string, value: string][] = [
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['DATABASE_URL', 'notaurl'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_POOL_SIZE', '0'],
+    ['SHUTDOWN_GRACE_MS', '-1'],
+    ['TRUST_PROXY', 'maybe'],
+    ['BOS_PUBLIC_ORIGIN', 'nope'],
+    ['NODE_ENV', 'staging'],
+    ['RATE_LIMIT_PER_MINUTE', 'lots'],
+  ];
+
+  it.each(badValues)('rejects %s=%s, naming the variable', (variable, value) => {
+    const error = configError({ [variable]: value });
+    expect(error.code).toBe('CONFIG_INVALID');
+    // One variable may break more than one rule (notaurl is neither a URL nor postgres://).
+    expect(new Set(error.problems.map((problem) => problem.variable))).toEqual(new Set([variable]));
+    expect(error.message).toContain(`${variable}: `);
+  });
+
+  it('names every bad variable at once', () => {
+    const error = configError({ PORT: 'abc', LOG_LEVEL: 'loud', TRUST_PROXY: 'maybe' });
+    expect(error.problems.map((problem) => problem.variable).sort()).toEqual(['LOG_LEVEL', 'PORT', 'TRUST_PROXY']);
+  });
+});
