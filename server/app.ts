@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import type { Database } from '../db/open-database.js';
 import type { Role } from '../engine/kernel/index.js';
-import { installAuth, bearerTokenSource } from './auth/auth-plugin.js';
+import { bearerTokenSource, installAuth, resolvePrincipal } from './auth/auth-plugin.js';
 import { createAuthenticator, type Authenticator } from './auth/authenticator.js';
 import type { Config } from './config/config.js';
 import { AppError } from './errors/catalog.js';
@@ -13,9 +14,11 @@ import { installHealth, type Readiness } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { createLiveStream, type LiveStream } from './live/live-stream.js';
-import { catalogRoutes } from './routes/catalog-routes.js';
-import { orgUnitRoutes } from './routes/org-unit-routes.js';
-import { tokenRoutes } from './routes/token-routes.js';
+import { serveDocs } from './api/docs-routes.js';
+import { createOperations } from './api/operations/index.js';
+import { serveRest } from './api/rest-adapter.js';
+import { createTrpcRouter, type TrpcContext } from './api/trpc-router.js';
+import { toAppError } from './errors/problem.js';
 
 export type AppDeps = {
   config: Config;
@@ -37,14 +40,16 @@ export type BuiltApp = {
 
 export type RouteEntry = { method: string; url: string; access: readonly Role[] | undefined };
 
+const appVersion = '0.1.0';
 const requestIdPattern = /^[A-Za-z0-9._-]{1,64}$/;
 
 /** Builds the whole HTTP application without listening; tests drive it with `inject()`. */
 export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const { config, database, logger, readiness } = deps;
+  // Typed as fastify's base logger so the instance keeps fastify's default type parameters.
+  const baseLogger: FastifyBaseLogger = logger;
   const app = Fastify({
-    // pino's Logger is a FastifyBaseLogger; widening keeps the instance type the default one.
-    loggerInstance: logger as FastifyBaseLogger,
+    loggerInstance: baseLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 256 * 1024,
     // Echo a caller's request id when it is sane, so logs join up across services.
@@ -80,13 +85,27 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     errorResponseBuilder: (_request, context) =>
       new AppError('RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`),
   });
-  installAuth(app, [bearerTokenSource(authenticator)]);
+  const credentialSources = [bearerTokenSource(authenticator)];
+  installAuth(app, credentialSources);
   installMetrics(app);
   installHealth(app, { pool: database.pool, readiness });
 
-  orgUnitRoutes(app, { pool: database.pool });
-  catalogRoutes(app, { pool: database.pool });
-  tokenRoutes(app, { pool: database.pool, authenticator });
+  const operations = createOperations({ pool: database.pool, authenticator, now: Date.now });
+  serveRest(app, operations);
+  await app.register(fastifyTRPCPlugin, {
+    prefix: '/trpc',
+    trpcOptions: {
+      router: createTrpcRouter(operations),
+      createContext: async ({ req }: { req: FastifyRequest }): Promise<TrpcContext> => {
+        try {
+          return { principal: await resolvePrincipal(req, credentialSources), authError: undefined, requestId: String(req.id) };
+        } catch (error) {
+          return { principal: undefined, authError: toAppError(error), requestId: String(req.id) };
+        }
+      },
+    },
+  });
+  serveDocs(app, operations, { version: appVersion, serverUrl: config.publicOrigin });
 
   const live = createLiveStream({ httpServer: app.server, pool: database.pool, authenticator, logger });
   // preClose, not onClose: open websockets would otherwise hold fastify's close() up.

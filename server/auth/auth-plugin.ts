@@ -44,23 +44,25 @@ export function principalOf(request: FastifyRequest): Principal {
  * with an `:orgUnitId` parameter answers 404 for any org unit but the caller's own, before
  * the role is even looked at, so it never tells whether another org unit exists.
  */
+/** The caller, from the first credential source that knows it; 401 when none does. */
+export async function resolvePrincipal(request: FastifyRequest, sources: readonly CredentialSource[]): Promise<Principal> {
+  for (const source of sources) {
+    const principal = await source(request);
+    if (principal) return principal;
+  }
+  throw new AppError('UNAUTHENTICATED', 'Send an API token as "Authorization: Bearer <token>"');
+}
+
 export function installAuth(app: FastifyInstance, sources: readonly CredentialSource[]): void {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request) => {
     const access = request.routeOptions.config.access;
     if (!access) return;
-    for (const source of sources) {
-      const principal = await source(request);
-      if (principal) {
-        request.principal = principal;
-        break;
-      }
-    }
-    const principal = request.principal;
-    if (!principal) throw new AppError('UNAUTHENTICATED', 'Send an API token as "Authorization: Bearer <token>"');
+    const principal = await resolvePrincipal(request, sources);
+    request.principal = principal;
     const params = request.params as Record<string, unknown> | undefined;
     const orgUnitId = params?.orgUnitId;
-    if (orgUnitId !== undefined && orgUnitId !== principal.orgUnitId) throw notFound(`Org unit ${String(orgUnitId)}`);
+    if (orgUnitId !== undefined && orgUnitId !== principal.orgUnitId) throw notFound(`Org unit ${typeof orgUnitId === 'string' ? orgUnitId : '(invalid)'}`);
     if (!roleAllows(principal.role, access)) {
       throw forbidden(`The ${principal.role} role cannot do this; it needs ${access.join(' or ')}`);
     }

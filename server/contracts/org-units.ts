@@ -40,3 +40,14 @@ export const issuedTokenDto = z.object({
   expiresAt: z.string().nullable(),
 });
 export type IssuedTokenDto = z.infer<typeof issuedTokenDto>;
+
+export const tokenListingDto = z.object({
+  id: z.string(),
+  label: z.string(),
+  principal: z.object({ id: z.string(), name: z.string(), role: roleSchema }),
+  createdAt: z.string(),
+  expiresAt: z.string().nullable(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type TokenListingDto = z.infer<typeof tokenListingDto>;

@@ -1,0 +1,18 @@
+import type { DatabasePool } from 'slonik';
+import type { Authenticator } from '../../auth/authenticator.js';
+import { catalogOperations } from './catalog-operations.js';
+import { orgUnitOperations } from './org-unit-operations.js';
+import { tokenOperations } from './token-operations.js';
+
+export type OperationDeps = Readonly<{ pool: DatabasePool; authenticator: Authenticator; now: () => number }>;
+
+/** Every operation of the API, by procedure name: served as REST, tRPC and OpenAPI alike. */
+export function createOperations(deps: OperationDeps) {
+  return {
+    ...orgUnitOperations(deps),
+    ...catalogOperations(deps),
+    ...tokenOperations(deps),
+  };
+}
+
+export type Operations = ReturnType<typeof createOperations>;
