@@ -66,14 +66,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       if (method !== 'HEAD') routes.push({ method, url: route.url, access: route.config?.access });
     }
   });
-  app.addHook('onRequest', (request, reply, done) => {
-    reply.header('x-request-id', request.id);
-    done();
-  });
 
   const authenticator = createAuthenticator(database.pool);
   installErrorHandling(app);
-  installSecurityHeaders(app, { contentSecurityPolicy: { directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'"] } } });
+  installSecurityHeaders(app);
   await app.register(rateLimit, {
     max: config.rateLimitPerMinute,
     timeWindow: 60_000,
@@ -82,6 +78,9 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       const header = request.headers.authorization;
       return typeof header === 'string' ? `auth:${header.slice(-24)}` : `ip:${request.ip}`;
     },
+    // Limit headers only on a refusal (with Retry-After): three more headers on every
+    // answer cost a measurable share of a fast route's throughput.
+    addHeadersOnExceeding: { 'x-ratelimit-limit': false, 'x-ratelimit-remaining': false, 'x-ratelimit-reset': false },
     errorResponseBuilder: (_request, context) =>
       new AppError('RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`),
   });

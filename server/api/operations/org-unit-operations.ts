@@ -24,7 +24,9 @@ function toOrgUnitDto(row: OrgUnitSummaryRow): OrgUnitDto {
 export function orgUnitOperations(deps: { pool: DatabasePool; now: () => number }) {
   // The summary is read on every console page load; a second-old answer is fine and
   // keeps this hot route off the database.
-  const summaries = new Map<string, { dto: OrgUnitDto; until: number }>();
+  // Concurrent misses share one query (the promise is cached), so an expiry under load
+  // costs one database round trip, not one per waiting request.
+  const summaries = new Map<string, { dto: Promise<OrgUnitDto>; until: number }>();
   return {
     getMe: defineOperation({
       kind: 'query',
@@ -50,14 +52,19 @@ export function orgUnitOperations(deps: { pool: DatabasePool; now: () => number 
       access: readerRoles,
       input: z.object({ orgUnitId: orgUnitIdSchema }).strict(),
       output: orgUnitDto,
-      async handle(_principal, { orgUnitId }) {
+      handle(_principal, { orgUnitId }) {
         const now = deps.now();
         const cached = summaries.get(orgUnitId);
         if (cached && cached.until > now) return cached.dto;
-        const row = await orgUnitSummary(deps.pool, orgUnitId);
-        if (!row) throw notFound(`Org unit ${orgUnitId}`);
-        const dto = toOrgUnitDto(row);
+        const dto = orgUnitSummary(deps.pool, orgUnitId).then((row) => {
+          if (!row) throw notFound(`Org unit ${orgUnitId}`);
+          return toOrgUnitDto(row);
+        });
         summaries.set(orgUnitId, { dto, until: now + summaryCacheMs });
+        // A failure is not remembered: the next call asks again.
+        dto.catch(() => {
+          if (summaries.get(orgUnitId)?.dto === dto) summaries.delete(orgUnitId);
+        });
         return dto;
       },
     }),

@@ -101,14 +101,20 @@ describe('cross-cutting HTTP behaviour', () => {
     expect(problem.json()).toMatchObject({ requestId: 'trace-43', instance: '/nowhere', code: 'NOT_FOUND', status: 404 });
   });
 
-  it('sets security headers on every answer, errors included', async () => {
-    for (const url of ['/livez', '/nowhere', '/api/me']) {
+  it('sets security headers on every answer, errors included: the full helmet set on pages, the API subset on JSON', async () => {
+    for (const url of ['/livez', '/nowhere', '/docs', '/api/me', `/api/org-units/${f.orgUnitId}`, '/trpc/businessOS.getMe']) {
       const response = await f.built.app.inject(url);
       expect(response.headers['x-content-type-options'], url).toBe('nosniff');
-      expect(response.headers['content-security-policy'], url).toContain("default-src 'self'");
       expect(response.headers['strict-transport-security'], url).toMatch(/max-age=/);
-      expect(response.headers['x-frame-options'], url).toBe('SAMEORIGIN');
+      expect(response.headers['content-security-policy'], url).toMatch(/default-src '(self|none)'/);
     }
+    const page = await f.built.app.inject('/docs');
+    expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
+    const api = await f.built.app.inject({ url: '/api/me', headers: bearer(f.tokens.viewer) });
+    expect(api.headers['content-security-policy']).toBe("default-src 'none';frame-ancestors 'none'");
+    expect(api.headers['x-frame-options']).toBe('DENY');
+    expect(api.headers['x-ratelimit-remaining']).toBeUndefined();
   });
 
   it('rate-limits per token with a 429 problem', async () => {
