@@ -1,5 +1,7 @@
 import { Command } from 'commander';
+import { registerAuditCommands } from './commands/audit.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerPolicyCommands } from './commands/policy.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/token.js';
@@ -22,6 +24,8 @@ export function buildProgram(context: CliContext): Command {
   registerMigrateCommand(program, context);
   registerSeedCommand(program, context);
   registerTokenCommands(program, context);
+  registerPolicyCommands(program, context);
+  registerAuditCommands(program, context);
   return program;
 }
 

@@ -17,6 +17,16 @@ export const errorCatalog = {
   INTERNAL: { status: 500, title: 'Internal error' },
   NOT_READY: { status: 503, title: 'The service is not ready' },
   DATABASE_UNAVAILABLE: { status: 503, title: 'The database is unavailable' },
+  // Governance (server/governance): a refusal names the verdict that decided it.
+  GOV_DENIED: { status: 403, title: 'Governance refused the action' },
+  POLICY_INVALID: { status: 400, title: 'The policy text is not valid' },
+  POLICY_TRANSITION_INVALID: { status: 409, title: 'The policy version cannot move to that status' },
+  APPROVAL_ALREADY_DECIDED: { status: 409, title: 'The approval has already been decided' },
+  APPROVAL_EXPIRED: { status: 409, title: 'The approval has expired' },
+  APPROVAL_VOID: { status: 409, title: 'The action changed, so its approval is void' },
+  KILL_SWITCH_ALREADY_ENGAGED: { status: 409, title: 'The kill switch is already engaged for that scope' },
+  KILL_SWITCH_NOT_ENGAGED: { status: 409, title: 'The kill switch is not engaged for that scope' },
+  INCIDENT_TRANSITION_INVALID: { status: 409, title: 'The incident cannot move to that status' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;
