@@ -13,7 +13,10 @@ import { installErrorHandling } from './http/error-handler.js';
 import { installHealth, type Readiness } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { installSecurityHeaders } from './http/security-headers.js';
+import { createAuditWriter, type AuditWriter } from './governance/audit-writer.js';
+import { createGovernanceServices, type GovernanceServices } from './governance/governance-services.js';
 import { createLiveStream, type LiveStream } from './live/live-stream.js';
+import { auditMutations } from './api/audit-mutations.js';
 import { serveDocs } from './api/docs-routes.js';
 import { createOperations } from './api/operations/index.js';
 import { serveRest } from './api/rest-adapter.js';
@@ -34,6 +37,9 @@ export type BuiltApp = {
   authenticator: Authenticator;
   /** The Socket.IO live stream on the same server; everything streamed goes through `live.publish`. */
   live: LiveStream;
+  /** The governance plane of this process (governor, policies, approvals, kill switch, incidents). */
+  governance: GovernanceServices;
+  audit: AuditWriter;
   /** Every route as registered, so tests can prove they cover all of them. */
   routes: readonly RouteEntry[];
 };
@@ -89,7 +95,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   installMetrics(app);
   installHealth(app, { pool: database.pool, readiness });
 
-  const operations = createOperations({ pool: database.pool, authenticator, now: Date.now });
+  const live = createLiveStream({ httpServer: app.server, pool: database.pool, authenticator, logger });
+  const audit = createAuditWriter(database.pool, { logger });
+  const governance = createGovernanceServices({ pool: database.pool, audit, publish: (orgUnitId, type, payload) => live.publish(orgUnitId, type, payload), clock: { now: Date.now }, logger });
+  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, now: Date.now }), audit);
   serveRest(app, operations);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
@@ -106,11 +115,15 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   });
   serveDocs(app, operations, { version: appVersion, serverUrl: config.publicOrigin });
 
-  const live = createLiveStream({ httpServer: app.server, pool: database.pool, authenticator, logger });
   // preClose, not onClose: open websockets would otherwise hold fastify's close() up.
   app.addHook('preClose', async () => live.close());
+  // After the last request: whatever it audited is committed before the pool closes.
+  app.addHook('onClose', async () => {
+    await governance.governor.flush();
+    await audit.close();
+  });
 
   // Not the instance itself: fastify instances are thenables, and an async function
   // returning one would await its readiness here.
-  return { app, authenticator, live, routes };
+  return { app, authenticator, live, governance, audit, routes };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { migrate } from '../db/migrate.js';
 import { openDatabase, type Database } from '../db/open-database.js';
+import { listOrgUnitIds } from '../db/queries/org-units.js';
 import { buildApp } from './app.js';
 import type { Config } from './config/config.js';
 import type { Readiness } from './http/health.js';
@@ -38,6 +39,8 @@ export async function startServer(
     const applied = await migrate(database.url, { log: (message) => logger.debug({ migration: message }, 'migration') });
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
     await options.beforeServing?.(database);
+    // Every org unit is governed by the built-in policies from its first request on.
+    for (const orgUnitId of await listOrgUnitIds(database.pool)) await built.governance.policies.installBuiltins(orgUnitId);
     readiness.state = 'serving';
   } catch (error) {
     await built?.app.close();

@@ -1,5 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { approvalStatuses, approvalRoles, type ApprovalStatus, type ApprovalRole } from '../../engine/governance/record-states.js';
+export { approvalStatuses, approvalRoles, type ApprovalStatus, type ApprovalRole };
 
 /**
  * Approvals (db/migrations/002_governance.sql). Every change of status is an UPDATE
@@ -7,10 +9,6 @@ import { z } from 'zod';
  * the row, and the others see that they did not.
  */
 
-export const approvalStatuses = ['pending', 'approved', 'rejected', 'expired', 'void'] as const;
-export type ApprovalStatus = (typeof approvalStatuses)[number];
-export const approvalRoles = ['founder', 'operator'] as const;
-export type ApprovalRole = (typeof approvalRoles)[number];
 
 export const approvalRow = z.object({
   id: z.string().uuid(),

@@ -1,5 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { incidentSeverities, incidentSources, incidentStatuses, type IncidentSeverity, type IncidentSource, type IncidentStatus } from '../../engine/governance/record-states.js';
+export { incidentSeverities, incidentSources, incidentStatuses, type IncidentSeverity, type IncidentSource, type IncidentStatus };
 
 /**
  * Incidents (db/migrations/002_governance.sql): open → acknowledged → resolved, or open →
@@ -7,12 +9,6 @@ import { z } from 'zod';
  * a transition that is not allowed changes nothing and the caller can say why.
  */
 
-export const incidentSeverities = ['low', 'medium', 'high', 'critical'] as const;
-export type IncidentSeverity = (typeof incidentSeverities)[number];
-export const incidentSources = ['policy', 'kill_switch', 'workflow', 'evaluator', 'decision', 'system'] as const;
-export type IncidentSource = (typeof incidentSources)[number];
-export const incidentStatuses = ['open', 'acknowledged', 'resolved'] as const;
-export type IncidentStatus = (typeof incidentStatuses)[number];
 
 export const incidentRow = z.object({
   id: z.string().uuid(),

@@ -42,3 +42,7 @@ export async function orgUnitSummary(db: CommonQueryMethods, id: string): Promis
            (SELECT count(*)::int FROM principals r WHERE r.org_unit_id = o.id) AS principals
       FROM org_units o WHERE o.id = ${id}`);
 }
+
+export async function listOrgUnitIds(db: CommonQueryMethods): Promise<readonly string[]> {
+  return db.anyFirst(sql.type(z.object({ id: z.string() }))`SELECT id FROM org_units ORDER BY id`);
+}

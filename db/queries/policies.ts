@@ -1,5 +1,7 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { policyStatuses, type PolicyStatus } from '../../engine/governance/record-states.js';
+export { policyStatuses, type PolicyStatus };
 
 /**
  * Versioned policy texts (db/migrations/002_governance.sql). A version's source never
@@ -7,8 +9,6 @@ import { z } from 'zod';
  * unique indexes keep at most one active and one shadow version per policy name.
  */
 
-export const policyStatuses = ['draft', 'shadow', 'active', 'retired'] as const;
-export type PolicyStatus = (typeof policyStatuses)[number];
 
 export const policyRow = z.object({
   id: z.string().uuid(),

@@ -6,3 +6,4 @@ export { autonomyLevelsNeedingFounder, invariants, type Invariant, type Invarian
 export { killSwitchCovering, killSwitchOff, killSwitchScopes, toolDomain, type KillSwitchScope, type KillSwitchState } from './kill-switch.js';
 export * from './policy/index.js';
 export * from './audit/index.js';
+export * from './record-states.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { ZodError } from 'zod';
+import { ZodObject, type ZodError } from 'zod';
 import { principalOf } from '../auth/auth-plugin.js';
 import { validationFailed, type FieldError } from '../errors/catalog.js';
 import { fieldPath } from '../errors/problem.js';
@@ -26,13 +26,15 @@ export function serveRest(app: FastifyInstance, operations: OperationSet): void 
   for (const operation of Object.values(operations)) {
     const inPath = pathKeys(operation.path);
     const rest = bodyMethods.has(operation.method) ? 'body' : 'query';
+    // An action named wholly by its path (`…/activate`) may come without a body.
+    const bodyOptional = operation.input instanceof ZodObject && Object.keys(operation.input.shape as object).every((key) => inPath.includes(key));
     app.route({
       method: operation.method,
       url: operation.path,
       config: { access: operation.access },
       async handler(request, reply) {
         const principal = principalOf(request);
-        const given: unknown = rest === 'body' ? request.body : request.query;
+        const given: unknown = rest === 'query' ? request.query : request.body === undefined && bodyOptional ? {} : request.body;
         if (rest === 'body' && (given === null || typeof given !== 'object' || Array.isArray(given))) {
           throw validationFailed([{ path: 'body', message: 'must be a JSON object' }]);
         }

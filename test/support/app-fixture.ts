@@ -43,6 +43,7 @@ export async function createAppFixture(env: NodeJS.ProcessEnv = {}): Promise<App
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
   const built = await buildApp({ config, database: db, logger: createLogger(config), readiness: { state: 'serving' } });
   await built.app.ready();
+  for (const org of [orgUnitId, otherOrgUnitId]) await built.governance.policies.installBuiltins(org);
   return {
     db,
     built,

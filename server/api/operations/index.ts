@@ -1,10 +1,12 @@
 import type { DatabasePool } from 'slonik';
 import type { Authenticator } from '../../auth/authenticator.js';
+import type { GovernanceServices } from '../../governance/governance-services.js';
 import { catalogOperations } from './catalog-operations.js';
+import { governanceOperations } from './governance-operations.js';
 import { orgUnitOperations } from './org-unit-operations.js';
 import { tokenOperations } from './token-operations.js';
 
-export type OperationDeps = Readonly<{ pool: DatabasePool; authenticator: Authenticator; now: () => number }>;
+export type OperationDeps = Readonly<{ pool: DatabasePool; authenticator: Authenticator; governance: GovernanceServices; now: () => number }>;
 
 /** Every operation of the API, by procedure name: served as REST, tRPC and OpenAPI alike. */
 export function createOperations(deps: OperationDeps) {
@@ -12,6 +14,7 @@ export function createOperations(deps: OperationDeps) {
     ...orgUnitOperations(deps),
     ...catalogOperations(deps),
     ...tokenOperations(deps),
+    ...governanceOperations(deps),
   };
 }
 

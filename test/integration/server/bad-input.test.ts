@@ -17,6 +17,7 @@ function cases(): BadCase[] {
   const tokens = `/api/org-units/${org}/tokens`;
   const json = (value: unknown) => JSON.stringify(value);
   const huge = 'x'.repeat(100_000);
+  const ghost = '00000000-0000-4000-8000-000000000000';
   return [
     { name: 'limit not a number', method: 'GET', url: `/api/org-units/${org}/products?limit=abc`, status: 400, field: 'query.limit' },
     { name: 'limit out of range', method: 'GET', url: `/api/org-units/${org}/products?limit=0`, status: 400, field: 'query.limit' },
@@ -36,6 +37,16 @@ function cases(): BadCase[] {
     { name: 'expiry not whole', method: 'POST', url: tokens, body: json({ name: 'x', role: 'viewer', expiresInDays: 1.5 }), status: 400, field: 'body.expiresInDays' },
     { name: 'body not an object', method: 'POST', url: tokens, body: json(['x']), status: 400, field: 'body' },
     { name: 'body over the size limit', method: 'POST', url: tokens, body: json({ name: 'x'.repeat(400_000), role: 'viewer' }), status: 413, field: 'body' },
+    { name: 'unknown approval status', method: 'GET', url: `/api/org-units/${org}/approvals?status=bogus`, status: 400, field: 'query.status' },
+    { name: 'approval decision unknown', method: 'POST', url: `/api/org-units/${org}/approvals/${ghost}/decision`, body: json({ decision: 'maybe', reason: 'x' }), status: 400, field: 'body.decision' },
+    { name: 'approval without a reason', method: 'POST', url: `/api/org-units/${org}/approvals/${ghost}/decision`, body: json({ decision: 'approve', reason: ' ' }), status: 400, field: 'body.reason' },
+    { name: 'approval id not a uuid', method: 'POST', url: `/api/org-units/${org}/approvals/42/decision`, body: json({ decision: 'approve', reason: 'x' }), status: 400, field: 'params.approvalId' },
+    { name: 'kill switch scope unknown', method: 'POST', url: `/api/org-units/${org}/kill-switch`, body: json({ action: 'engage', scope: 'everything', reason: 'x' }), status: 400, field: 'body.scope' },
+    { name: 'kill switch action unknown', method: 'POST', url: `/api/org-units/${org}/kill-switch`, body: json({ action: 'toggle', scope: 'ads', reason: 'x' }), status: 400, field: 'body.action' },
+    { name: 'incident status unknown', method: 'PATCH' as 'POST', url: `/api/org-units/${org}/incidents/${ghost}`, body: json({ status: 'open' }), status: 400, field: 'body.status' },
+    { name: 'policy version not a number', method: 'GET', url: `/api/org-units/${org}/policies/margin_floor/versions/abc`, status: 400, field: 'params.version' },
+    { name: 'policy name malformed', method: 'POST', url: `/api/org-units/${org}/policies/Bad-Name/versions`, body: json({ source: 'x' }), status: 400, field: 'params.name' },
+    { name: 'policy source missing', method: 'POST', url: `/api/org-units/${org}/policies/new_rule/versions`, body: json({}), status: 400, field: 'body.source' },
     { name: 'not JSON at all', method: 'POST', url: tokens, body: 'name=x&role=viewer', contentType: 'application/x-www-form-urlencoded', status: 415, field: '' },
   ];
 }

@@ -6,6 +6,9 @@ import type { AppFixture } from '../../support/app-fixture.js';
  */
 export type ValidRequest = { url: string; body?: unknown };
 
+/** A well-formed id of nothing: allowed callers get past auth and learn it does not exist. */
+const ghost = '00000000-0000-4000-8000-000000000000';
+
 export function routeCatalogue(f: AppFixture): Record<string, (org: string) => ValidRequest> {
   let tokenCounter = 0;
   return {
@@ -20,5 +23,25 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
       return { url: `/api/org-units/${org}/tokens`, body: { name: `matrix-${tokenCounter}`, role: 'viewer' } };
     },
     'DELETE /api/org-units/:orgUnitId/tokens/:tokenId': (org) => ({ url: `/api/org-units/${org}/tokens/zzzzzzzzzzzz` }),
+    'GET /api/org-units/:orgUnitId/approvals': (org) => ({ url: `/api/org-units/${org}/approvals?status=pending` }),
+    'GET /api/org-units/:orgUnitId/approvals/:approvalId': (org) => ({ url: `/api/org-units/${org}/approvals/${ghost}` }),
+    'POST /api/org-units/:orgUnitId/approvals/:approvalId/decision': (org) => ({
+      url: `/api/org-units/${org}/approvals/${ghost}/decision`,
+      body: { decision: 'approve', reason: 'looks right' },
+    }),
+    'GET /api/org-units/:orgUnitId/incidents': (org) => ({ url: `/api/org-units/${org}/incidents?status=open` }),
+    'PATCH /api/org-units/:orgUnitId/incidents/:incidentId': (org) => ({ url: `/api/org-units/${org}/incidents/${ghost}`, body: { status: 'acknowledged' } }),
+    'GET /api/org-units/:orgUnitId/kill-switch': (org) => ({ url: `/api/org-units/${org}/kill-switch` }),
+    'POST /api/org-units/:orgUnitId/kill-switch': (org) => ({ url: `/api/org-units/${org}/kill-switch`, body: { action: 'release', scope: 'ads', reason: 'matrix' } }),
+    'GET /api/org-units/:orgUnitId/policies': (org) => ({ url: `/api/org-units/${org}/policies` }),
+    'GET /api/org-units/:orgUnitId/policies/:name/versions/:version': (org) => ({ url: `/api/org-units/${org}/policies/margin_floor/versions/1` }),
+    'POST /api/org-units/:orgUnitId/policies/:name/versions': (org) => ({
+      url: `/api/org-units/${org}/policies/matrix_rule/versions`,
+      body: { source: 'policy matrix_rule\n  on ads.*\n  require_approval when action.input.dailyBudgetMinor > 100000\n  because "big budget"\n' },
+    }),
+    'POST /api/org-units/:orgUnitId/policies/:name/versions/:version/activate': (org) => ({ url: `/api/org-units/${org}/policies/nothing_here/versions/9/activate` }),
+    'POST /api/org-units/:orgUnitId/policies/:name/versions/:version/shadow': (org) => ({ url: `/api/org-units/${org}/policies/nothing_here/versions/9/shadow` }),
+    'POST /api/org-units/:orgUnitId/policies/:name/versions/:version/retire': (org) => ({ url: `/api/org-units/${org}/policies/nothing_here/versions/9/retire` }),
+    'GET /api/org-units/:orgUnitId/audit/verify': (org) => ({ url: `/api/org-units/${org}/audit/verify` }),
   };
 }
