@@ -7,6 +7,8 @@ import type { Config } from './config/config.js';
 import type { Readiness } from './http/health.js';
 import { createLogger } from './logging.js';
 
+const approvalSweepMs = 15_000;
+
 export type RunningServer = {
   /** Where the server listens, e.g. http://127.0.0.1:3000. */
   readonly url: string;
@@ -48,6 +50,11 @@ export async function startServer(
     throw error;
   }
   const { app } = built;
+  // Pending approvals past their expiry become `expired` (and whatever waits on them hears so).
+  const expirySweep = setInterval(() => {
+    built.governance.approvals.expireDue().catch((error: unknown) => logger.error({ err: error }, 'approval expiry sweep failed'));
+  }, approvalSweepMs);
+  expirySweep.unref();
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -57,6 +64,7 @@ export async function startServer(
   const close = () => {
     closing ??= (async () => {
       readiness.state = 'shutting_down';
+      clearInterval(expirySweep);
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), config.shutdownGraceMs);
