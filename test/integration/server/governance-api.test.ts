@@ -95,6 +95,10 @@ describe('the kill switch through the API', () => {
     expect((await f.built.governance.governor.evaluate(autonomous)).outcome).toBe('allow');
     expect(await countAudit('kill_switch.engaged')).toBe(1);
     expect(await countAudit('kill_switch.released')).toBe(1);
+    // Both changes went out on the org unit's live stream, in order.
+    const streamed = await f.db.pool.anyFirst(sql.type(z.object({ type: z.string() }))`
+      SELECT type FROM stream_events WHERE org_unit_id = ${f.orgUnitId} AND type IN ('killswitch.changed', 'incident.opened') ORDER BY seq`);
+    expect(streamed).toEqual(['incident.opened', 'killswitch.changed', 'killswitch.changed']);
   });
 });
 
