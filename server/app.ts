@@ -16,6 +16,7 @@ import { installSecurityHeaders } from './http/security-headers.js';
 import { createAuditWriter, type AuditWriter } from './governance/audit-writer.js';
 import { createGovernanceServices, type GovernanceServices } from './governance/governance-services.js';
 import { createLiveStream, type LiveStream } from './live/live-stream.js';
+import { auditExportDoc, serveAuditExport } from './api/audit-export-route.js';
 import { auditMutations } from './api/audit-mutations.js';
 import { serveDocs } from './api/docs-routes.js';
 import { createOperations } from './api/operations/index.js';
@@ -113,7 +114,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
       },
     },
   });
-  serveDocs(app, operations, { version: appVersion, serverUrl: config.publicOrigin });
+  serveAuditExport(app, { pool: database.pool });
+  serveDocs(app, operations, { version: appVersion, serverUrl: config.publicOrigin }, auditExportDoc);
 
   // preClose, not onClose: open websockets would otherwise hold fastify's close() up.
   app.addHook('preClose', async () => live.close());

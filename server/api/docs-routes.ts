@@ -5,8 +5,13 @@ import { openApiDocument } from './openapi.js';
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** /docs: a readable index of the API; /docs/openapi.json: the machine-readable document. */
-export function serveDocs(app: FastifyInstance, operations: OperationSet, info: { version: string; serverUrl: string }): void {
-  const document = JSON.stringify(openApiDocument(operations, info));
+export function serveDocs(
+  app: FastifyInstance,
+  operations: OperationSet,
+  info: { version: string; serverUrl: string },
+  extraPaths: Record<string, Record<string, unknown>> = {},
+): void {
+  const document = JSON.stringify(openApiDocument(operations, info, extraPaths));
   const rows = Object.entries(operations)
     .map(
       ([name, op]) =>

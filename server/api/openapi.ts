@@ -33,7 +33,12 @@ const problemResponse = (description: string) => ({
 });
 
 /** The OpenAPI 3.0 description of the REST side of every operation. */
-export function openApiDocument(operations: OperationSet, info: { version: string; serverUrl: string }): JsonSchema {
+export function openApiDocument(
+  operations: OperationSet,
+  info: { version: string; serverUrl: string },
+  /** Routes that are not operations (they stream), described by hand. */
+  extraPaths: Record<string, Record<string, unknown>> = {},
+): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, operation] of Object.entries(operations)) {
     if (!(operation.input instanceof ZodObject)) throw new TypeError(`operation ${name}: input must be a zod object`);
@@ -79,7 +84,7 @@ export function openApiDocument(operations: OperationSet, info: { version: strin
     },
     servers: [{ url: info.serverUrl }],
     security: [{ bearer: [] }],
-    paths,
+    paths: { ...paths, ...extraPaths },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An API token: bos_<id>_<secret>' } },
       schemas: { Problem: problemSchema },

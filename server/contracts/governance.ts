@@ -121,3 +121,11 @@ export const auditVerifyDto = z.object({
   reason: z.string().optional(),
   detail: z.string().optional(),
 });
+
+export const auditCheckpointDto = z.object({
+  orgUnitId: z.string(),
+  seq: z.number().int(),
+  headHash: z.string(),
+  count: z.number().int(),
+  createdAt: time,
+});

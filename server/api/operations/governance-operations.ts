@@ -4,6 +4,7 @@ import { operatorRoles, readerRoles, type Role } from '../../../engine/kernel/in
 import { orgUnitIdSchema } from '../../contracts/common.js';
 import {
   approvalDto,
+  auditCheckpointDto,
   approveActionInput,
   auditVerifyDto,
   incidentDto,
@@ -18,6 +19,8 @@ import {
 } from '../../contracts/governance.js';
 import { actorFromPrincipal } from '../../governance/actor-from-principal.js';
 import { verifyAuditChain } from '../../governance/audit-verify.js';
+import { latestAuditCheckpoint } from '../../../db/queries/audit.js';
+import { notFound } from '../../errors/catalog.js';
 import type { GovernanceServices } from '../../governance/governance-services.js';
 import { defineOperation } from '../operation.js';
 
@@ -176,6 +179,21 @@ export function governanceOperations(deps: { pool: DatabasePool; governance: Gov
       input: z.object(org).strict(),
       output: auditVerifyDto,
       handle: (_principal, { orgUnitId }) => verifyAuditChain(deps.pool, orgUnitId),
+    }),
+    getAuditCheckpoint: defineOperation({
+      kind: 'query',
+      method: 'GET',
+      path: '/api/org-units/:orgUnitId/audit/checkpoint',
+      summary: 'The latest checkpoint (head seq and hash, count) stored by an export: keep it outside the database',
+      tags: ['audit'],
+      access: operatorRoles,
+      input: z.object(org).strict(),
+      output: auditCheckpointDto,
+      async handle(_principal, { orgUnitId }) {
+        const row = await latestAuditCheckpoint(deps.pool, orgUnitId);
+        if (!row) throw notFound(`An audit checkpoint for ${orgUnitId}`);
+        return { orgUnitId, seq: row.seq, headHash: row.head_hash, count: row.entry_count, createdAt: row.created_at.toISOString() };
+      },
     }),
   };
 }

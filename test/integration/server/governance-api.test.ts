@@ -148,4 +148,16 @@ describe('the audit chain through the API', () => {
     expect(verified.json()).toMatchObject({ ok: true });
     expect(verified.json<{ count: number }>().count).toBeGreaterThan(5);
   });
+
+  it('exports the chain as JSON Lines and stores the checkpoint an outsider can keep', async () => {
+    await f.built.audit.flush();
+    const exported = await call('operator', 'GET', `${org()}/audit/export`);
+    expect(exported.statusCode).toBe(200);
+    expect(exported.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = exported.body.trimEnd().split('\n').map((line) => JSON.parse(line) as { seq: number; hash: string });
+    expect(lines.map((l) => l.seq)).toEqual(lines.map((_, i) => i + 1));
+    const checkpoint = await call('operator', 'GET', `${org()}/audit/checkpoint`);
+    expect(checkpoint.json()).toMatchObject({ seq: lines.length, count: lines.length, headHash: lines.at(-1)?.hash });
+    expect((await call('viewer', 'GET', `${org()}/audit/export`)).statusCode).toBe(403);
+  });
 });

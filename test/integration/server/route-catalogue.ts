@@ -43,5 +43,7 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
     'POST /api/org-units/:orgUnitId/policies/:name/versions/:version/shadow': (org) => ({ url: `/api/org-units/${org}/policies/nothing_here/versions/9/shadow` }),
     'POST /api/org-units/:orgUnitId/policies/:name/versions/:version/retire': (org) => ({ url: `/api/org-units/${org}/policies/nothing_here/versions/9/retire` }),
     'GET /api/org-units/:orgUnitId/audit/verify': (org) => ({ url: `/api/org-units/${org}/audit/verify` }),
+    'GET /api/org-units/:orgUnitId/audit/checkpoint': (org) => ({ url: `/api/org-units/${org}/audit/checkpoint` }),
+    'GET /api/org-units/:orgUnitId/audit/export': (org) => ({ url: `/api/org-units/${org}/audit/export` }),
   };
 }
