@@ -80,6 +80,9 @@ await load(route, auth); // warm-up: JIT, caches, connections
 await load(`${bare}/hello`, {});
 const { ours: measured, baseline } = await compare(() => load(route, auth), () => load(`${bare}/hello`, {}));
 if (measured.errors > 0) throw new Error(`${measured.errors} requests to the org route failed`);
+// The same app's public /livez pays what every route pays (logging, metrics, headers), so
+// this second ratio isolates what the issue names: auth, validation and org scoping.
+const { baseline: publicRoute } = await compare(() => load(route, auth), () => load(`${ours}/livez`, {}));
 
 printReport({
   name: 'http-read',
@@ -91,6 +94,8 @@ printReport({
   ratio: measured.rps / baseline.rps,
   target: 'ratio >= 0.5',
   p99LatencyMs: measured.p99,
+  sameAppPublicRouteValue: publicRoute.rps,
+  ratioToSameAppPublicRoute: measured.rps / publicRoute.rps,
   baselineP99LatencyMs: baseline.p99,
   connections,
   seconds,
