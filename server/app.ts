@@ -14,7 +14,9 @@ import { installHealth, type Readiness } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
 import { installSecurityHeaders } from './http/security-headers.js';
 import { createAuditWriter, type AuditWriter } from './governance/audit-writer.js';
+import type { Publish } from './governance/governance-deps.js';
 import { createGovernanceServices, type GovernanceServices } from './governance/governance-services.js';
+import { createEventIngestion, type EventIngestion } from './ingestion/event-ingestion.js';
 import { createLiveStream, type LiveStream } from './live/live-stream.js';
 import { auditExportDoc, serveAuditExport } from './api/audit-export-route.js';
 import { auditMutations } from './api/audit-mutations.js';
@@ -41,6 +43,8 @@ export type BuiltApp = {
   /** The governance plane of this process (governor, policies, approvals, kill switch, incidents). */
   governance: GovernanceServices;
   audit: AuditWriter;
+  /** Business events in: the workflow runtime subscribes to their types. */
+  ingestion: EventIngestion;
   /** Every route as registered, so tests can prove they cover all of them. */
   routes: readonly RouteEntry[];
 };
@@ -98,8 +102,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   const live = createLiveStream({ httpServer: app.server, pool: database.pool, authenticator, logger });
   const audit = createAuditWriter(database.pool, { logger });
-  const governance = createGovernanceServices({ pool: database.pool, audit, publish: (orgUnitId, type, payload) => live.publish(orgUnitId, type, payload), clock: { now: Date.now }, logger });
-  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, now: Date.now }), audit);
+  const publish: Publish = (orgUnitId, type, payload) => live.publish(orgUnitId, type, payload);
+  const governance = createGovernanceServices({ pool: database.pool, audit, publish, clock: { now: Date.now }, logger });
+  const ingestion = createEventIngestion({ pool: database.pool, publish, logger });
+  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, now: Date.now }), audit);
   serveRest(app, operations);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
@@ -127,5 +133,5 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   // Not the instance itself: fastify instances are thenables, and an async function
   // returning one would await its readiness here.
-  return { app, authenticator, live, governance, audit, routes };
+  return { app, authenticator, live, governance, audit, ingestion, routes };
 }

@@ -1,4 +1,4 @@
-import { ZodObject, type z } from 'zod';
+import { ZodEffects, ZodObject, type z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
 import { errorCatalog } from '../errors/catalog.js';
 import type { OperationSet } from './operation.js';
@@ -32,6 +32,13 @@ const problemResponse = (description: string) => ({
   content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
 });
 
+/** The object under any refinements (`.superRefine`), whose fields become parameters. */
+function objectOf(schema: z.ZodTypeAny): ZodObject<z.ZodRawShape> | undefined {
+  let current = schema;
+  while (current instanceof ZodEffects) current = current.innerType() as z.ZodTypeAny;
+  return current instanceof ZodObject ? (current as ZodObject<z.ZodRawShape>) : undefined;
+}
+
 /** The OpenAPI 3.0 description of the REST side of every operation. */
 export function openApiDocument(
   operations: OperationSet,
@@ -41,8 +48,9 @@ export function openApiDocument(
 ): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const [name, operation] of Object.entries(operations)) {
-    if (!(operation.input instanceof ZodObject)) throw new TypeError(`operation ${name}: input must be a zod object`);
-    const shape = operation.input.shape as Record<string, z.ZodTypeAny>;
+    const input = objectOf(operation.input);
+    if (!input) throw new TypeError(`operation ${name}: input must be a zod object (refinements allowed)`);
+    const shape = input.shape as Record<string, z.ZodTypeAny>;
     const inPath = pathKeys(operation.path);
     const inBody = ['POST', 'PATCH', 'PUT'].includes(operation.method);
     const parameters = Object.entries(shape)
@@ -63,7 +71,7 @@ export function openApiDocument(
       description: `Roles: ${operation.access.join(', ')}. Also the tRPC procedure \`businessOS.${name}\` (${operation.kind}).`,
       parameters,
       ...(inBody
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(operation.input.omit(Object.fromEntries(inPath.map((key) => [key, true] as const)))) } } } }
+        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(input.omit(Object.fromEntries(inPath.map((key) => [key, true] as const)))) } } } }
         : {}),
       responses: {
         [status]: status === '204' ? { description: 'Done' } : { description: 'OK', content: { 'application/json': { schema: jsonSchema(operation.output) } } },

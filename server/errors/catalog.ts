@@ -27,6 +27,15 @@ export const errorCatalog = {
   KILL_SWITCH_ALREADY_ENGAGED: { status: 409, title: 'The kill switch is already engaged for that scope' },
   KILL_SWITCH_NOT_ENGAGED: { status: 409, title: 'The kill switch is not engaged for that scope' },
   INCIDENT_TRANSITION_INVALID: { status: 409, title: 'The incident cannot move to that status' },
+  // Ledger (server/ledger): money is refused with the account or key at fault.
+  LEDGER_UNBALANCED: { status: 400, title: 'The transfer legs do not sum to zero per currency' },
+  LEDGER_INSUFFICIENT_FUNDS: { status: 409, title: 'The transfer would break an account balance rule' },
+  TRANSFER_KEY_CONFLICT: { status: 409, title: 'That transfer key was already used for a different transfer' },
+  LEDGER_HOLD_NOT_PENDING: { status: 409, title: 'The hold is no longer pending' },
+  LEDGER_HOLD_EXPIRED: { status: 409, title: 'The hold has expired' },
+  LEDGER_NOT_REVERSIBLE: { status: 409, title: 'The transfer cannot be reversed' },
+  RECONCILIATION_ALREADY_RECONCILED: { status: 409, title: 'The period is already reconciled' },
+  DISPUTE_ALREADY_RESOLVED: { status: 409, title: 'The dispute is already resolved' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -1,12 +1,20 @@
 import type { DatabasePool } from 'slonik';
 import type { Authenticator } from '../../auth/authenticator.js';
 import type { GovernanceServices } from '../../governance/governance-services.js';
+import type { EventIngestion } from '../../ingestion/event-ingestion.js';
 import { catalogOperations } from './catalog-operations.js';
+import { eventOperations } from './event-operations.js';
 import { governanceOperations } from './governance-operations.js';
 import { orgUnitOperations } from './org-unit-operations.js';
 import { tokenOperations } from './token-operations.js';
 
-export type OperationDeps = Readonly<{ pool: DatabasePool; authenticator: Authenticator; governance: GovernanceServices; now: () => number }>;
+export type OperationDeps = Readonly<{
+  pool: DatabasePool;
+  authenticator: Authenticator;
+  governance: GovernanceServices;
+  ingestion: EventIngestion;
+  now: () => number;
+}>;
 
 /** Every operation of the API, by procedure name: served as REST, tRPC and OpenAPI alike. */
 export function createOperations(deps: OperationDeps) {
@@ -15,6 +23,7 @@ export function createOperations(deps: OperationDeps) {
     ...catalogOperations(deps),
     ...tokenOperations(deps),
     ...governanceOperations(deps),
+    ...eventOperations(deps),
   };
 }
 

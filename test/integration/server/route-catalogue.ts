@@ -45,5 +45,12 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
     'GET /api/org-units/:orgUnitId/audit/verify': (org) => ({ url: `/api/org-units/${org}/audit/verify` }),
     'GET /api/org-units/:orgUnitId/audit/checkpoint': (org) => ({ url: `/api/org-units/${org}/audit/checkpoint` }),
     'GET /api/org-units/:orgUnitId/audit/export': (org) => ({ url: `/api/org-units/${org}/audit/export` }),
+    'POST /api/events': () => {
+      tokenCounter += 1;
+      return {
+        url: '/api/events',
+        body: { type: 'stream.started', idempotencyKey: `matrix-${tokenCounter}`, occurredAt: '2026-11-25T10:00:00Z', payload: { streamId: 's-1', creatorHandle: 'lena.live' } },
+      };
+    },
   };
 }
