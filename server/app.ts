@@ -5,7 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequ
 import type { Logger } from 'pino';
 import type { Database } from '../db/open-database.js';
 import type { Role } from '../engine/kernel/index.js';
-import { bearerTokenSource, installAuth, resolvePrincipal } from './auth/auth-plugin.js';
+import { bearerTokenSource, installAuth } from './auth/auth-plugin.js';
 import { createAuthenticator, type Authenticator } from './auth/authenticator.js';
 import type { Config } from './config/config.js';
 import { AppError } from './errors/catalog.js';
@@ -23,8 +23,7 @@ import { auditMutations } from './api/audit-mutations.js';
 import { serveDocs } from './api/docs-routes.js';
 import { createOperations } from './api/operations/index.js';
 import { serveRest } from './api/rest-adapter.js';
-import { createTrpcRouter, type TrpcContext } from './api/trpc-router.js';
-import { toAppError } from './errors/problem.js';
+import { createTrpcRouter, trpcContext } from './api/trpc-router.js';
 
 export type AppDeps = {
   config: Config;
@@ -111,13 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     prefix: '/trpc',
     trpcOptions: {
       router: createTrpcRouter(operations),
-      createContext: async ({ req }: { req: FastifyRequest }): Promise<TrpcContext> => {
-        try {
-          return { principal: await resolvePrincipal(req, credentialSources), authError: undefined, requestId: String(req.id) };
-        } catch (error) {
-          return { principal: undefined, authError: toAppError(error), requestId: String(req.id) };
-        }
-      },
+      createContext: ({ req }: { req: FastifyRequest }) => trpcContext(req, credentialSources),
     },
   });
   serveAuditExport(app, { pool: database.pool });

@@ -2,6 +2,8 @@ import { initTRPC, TRPCError, type TRPCMutationProcedure, type TRPCQueryProcedur
 import superjson from 'superjson';
 import { ZodError, type z } from 'zod';
 import { roleAllows } from '../../engine/kernel/index.js';
+import type { FastifyRequest } from 'fastify';
+import { resolvePrincipal, type CredentialSource } from '../auth/auth-plugin.js';
 import type { Principal } from '../auth/principal.js';
 import { AppError, forbidden, notFound, validationFailed, type ErrorCode, type FieldError } from '../errors/catalog.js';
 import { toAppError, zodFieldErrors } from '../errors/problem.js';
@@ -10,6 +12,15 @@ import type { Operations } from './operations/index.js';
 
 /** Who is calling, or why we could not tell: resolved once per request by the adapter. */
 export type TrpcContext = { principal: Principal | undefined; authError: AppError | undefined; requestId: string };
+
+/** Resolves the caller once per request; a bad token is kept and reported by the procedure. */
+export async function trpcContext(request: FastifyRequest, sources: readonly CredentialSource[]): Promise<TrpcContext> {
+  try {
+    return { principal: await resolvePrincipal(request, sources), authError: undefined, requestId: String(request.id) };
+  } catch (error) {
+    return { principal: undefined, authError: toAppError(error), requestId: String(request.id) };
+  }
+}
 
 const trpcCodes: Record<number, TRPC_ERROR_CODE_KEY> = {
   400: 'BAD_REQUEST',
