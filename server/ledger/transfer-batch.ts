@@ -8,7 +8,9 @@ import {
   findTransfersByKeys,
   insertEntries,
   insertTransfers,
+  insertTransfersWithEntries,
   lockAccounts,
+  type NewTransfer,
   type AccountRow,
   type TransferRow,
 } from '../../db/queries/ledger.js';
@@ -88,28 +90,25 @@ export async function writeTransfers(
   args: { orgUnitId: string; at: Date; transfers: readonly PreparedTransfer[] },
 ): Promise<TransferOutcome[]> {
   const { orgUnitId, at, transfers } = args;
-  const inserted = await insertTransfers(tx, {
-    orgUnitId,
-    at,
-    transfers: transfers.map((t) => ({
-      transferKey: t.transferKey,
-      kind: t.kind,
-      reversesId: t.reversesId,
-      holdExpiresAt: t.holdExpiresAt,
-      description: t.description,
-      metadataJson: JSON.stringify(t.metadata),
-    })),
-  });
-  const insertedByKey = new Map(inserted.map((row) => [row.transfer_key, row]));
-
   const rules = new Map<string, BalanceRule>();
   for (const t of transfers) {
-    if (!insertedByKey.has(t.transferKey)) continue;
     for (const leg of t.legs) {
       const account = accountOf(cache, orgUnitId, leg);
       if (account.balance_rule !== 'none') rules.set(account.id, account.balance_rule);
     }
   }
+  const newTransfers = transfers.map((t) => ({
+    transferKey: t.transferKey,
+    kind: t.kind,
+    reversesId: t.reversesId,
+    holdExpiresAt: t.holdExpiresAt,
+    description: t.description,
+    metadataJson: JSON.stringify(t.metadata),
+  }));
+  if (rules.size === 0) return writeUnconstrained(tx, cache, args, newTransfers);
+  const inserted = await insertTransfers(tx, { orgUnitId, at, transfers: newTransfers });
+  const insertedByKey = new Map(inserted.map((row) => [row.transfer_key, row]));
+
   const constrained = [...rules.keys()].sort();
   await lockAccounts(tx, { accountIds: constrained });
   const standings = new Map<string, AccountStanding>(
@@ -146,17 +145,57 @@ export async function writeTransfers(
   await insertEntries(tx, { orgUnitId, at, entries });
   await deleteUnwrittenTransfers(tx, { orgUnitId, ids: refused });
 
-  const replayKeys = transfers.filter((t) => !insertedByKey.has(t.transferKey)).map((t) => t.transferKey);
-  if (replayKeys.length > 0) {
-    const existing = await findTransfersByKeys(tx, { orgUnitId, keys: replayKeys });
-    const views = await viewsOf(tx, existing);
-    for (const t of transfers) {
-      if (insertedByKey.has(t.transferKey)) continue;
-      const view = views.get(t.transferKey);
-      outcomes.set(t.transferKey, view ? replayOutcome(t, view) : { ok: false, error: new AppError('CONFLICT', `transfer ${t.transferKey} was being written concurrently; retry`) });
-    }
-  }
+  await addReplays(tx, orgUnitId, transfers.filter((t) => !insertedByKey.has(t.transferKey)), outcomes);
   return transfers.map((t) => outcomes.get(t.transferKey) ?? { ok: false, error: new AppError('INTERNAL') });
+}
+
+/** No balance rule to check: transfers and entries go in with one statement. */
+async function writeUnconstrained(
+  tx: CommonQueryMethods,
+  cache: AccountCache,
+  args: { orgUnitId: string; at: Date; transfers: readonly PreparedTransfer[] },
+  newTransfers: readonly NewTransfer[],
+): Promise<TransferOutcome[]> {
+  const { orgUnitId, at, transfers } = args;
+  const legs = transfers.flatMap((t) => t.legs.map((leg) => ({ transferKey: t.transferKey, accountId: accountOf(cache, orgUnitId, leg).id, currency: leg.currency, amountMinor: leg.amountMinor })));
+  const inserted = await insertTransfersWithEntries(tx, { orgUnitId, at, transfers: newTransfers, legs });
+  const ids = new Map(inserted.map((row) => [row.transfer_key, row.id]));
+  const outcomes = new Map<string, TransferOutcome>();
+  const effectiveAt = at.toISOString();
+  for (const t of transfers) {
+    const id = ids.get(t.transferKey);
+    if (id === undefined) continue;
+    outcomes.set(t.transferKey, {
+      ok: true,
+      replayed: false,
+      transfer: {
+        id,
+        orgUnitId,
+        transferKey: t.transferKey,
+        kind: t.kind,
+        status: t.kind === 'hold' ? 'pending' : 'posted',
+        legs: t.legs,
+        description: t.description,
+        metadata: t.metadata,
+        reversesId: t.reversesId,
+        holdExpiresAt: t.holdExpiresAt?.toISOString() ?? null,
+        effectiveAt,
+        resolvedAt: null,
+      },
+    });
+  }
+  await addReplays(tx, orgUnitId, transfers.filter((t) => !ids.has(t.transferKey)), outcomes);
+  return transfers.map((t) => outcomes.get(t.transferKey) ?? { ok: false, error: new AppError('INTERNAL') });
+}
+
+async function addReplays(tx: CommonQueryMethods, orgUnitId: string, replays: readonly PreparedTransfer[], outcomes: Map<string, TransferOutcome>): Promise<void> {
+  if (replays.length === 0) return;
+  const existing = await findTransfersByKeys(tx, { orgUnitId, keys: replays.map((t) => t.transferKey) });
+  const views = await viewsOf(tx, existing);
+  for (const t of replays) {
+    const view = views.get(t.transferKey);
+    outcomes.set(t.transferKey, view ? replayOutcome(t, view) : { ok: false, error: new AppError('CONFLICT', `transfer ${t.transferKey} was being written concurrently; retry`) });
+  }
 }
 
 export async function viewsOf(db: CommonQueryMethods, rows: readonly TransferRow[]): Promise<Map<string, TransferView>> {
