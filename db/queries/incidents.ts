@@ -32,18 +32,17 @@ export type IncidentRow = z.infer<typeof incidentRow>;
 const columns = sql.fragment`id, org_unit_id, severity, source, title, description, status, resolution, links,
   opened_at, acknowledged_at, acknowledged_by, resolved_at, resolved_by, updated_at`;
 
-export async function insertIncident(
-  db: CommonQueryMethods,
-  args: {
-    orgUnitId: string;
-    severity: IncidentSeverity;
-    source: IncidentSource;
-    title: string;
-    description: string;
-    linksJson: string;
-    at: Date;
-  },
-): Promise<IncidentRow> {
+/** The columns a new incident is written with (links as JSON text). */
+export type NewIncident = {
+  orgUnitId: string;
+  severity: IncidentSeverity;
+  source: IncidentSource;
+  title: string;
+  description: string;
+  linksJson: string;
+};
+
+export async function insertIncident(db: CommonQueryMethods, args: NewIncident & { at: Date }): Promise<IncidentRow> {
   return db.one(sql.type(incidentRow)`
     INSERT INTO incidents (org_unit_id, severity, source, title, description, links, opened_at, updated_at)
     VALUES (${args.orgUnitId}, ${args.severity}, ${args.source}, ${args.title}, ${args.description}, ${args.linksJson}::jsonb,

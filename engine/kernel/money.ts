@@ -13,10 +13,3 @@ export function parseMoney(text: string): number {
   const minor = Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
   return sign ? -minor : minor;
 }
-
-export function formatMoney(minor: number): string {
-  if (!Number.isSafeInteger(minor)) throw new RangeError(`${minor} is not a whole number of minor units`);
-  const sign = minor < 0 ? '-' : '';
-  const abs = Math.abs(minor);
-  return `${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
-}

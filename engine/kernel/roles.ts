@@ -2,8 +2,6 @@
 export const roles = ['founder', 'operator', 'viewer', 'agent'] as const;
 export type Role = (typeof roles)[number];
 
-export const humanRoles = ['founder', 'operator', 'viewer'] as const satisfies readonly Role[];
-
 /** Roles allowed to read an org unit's data and its live stream. */
 export const readerRoles: readonly Role[] = roles;
 

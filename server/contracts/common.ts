@@ -18,6 +18,4 @@ export const pageLimitSchema = z.coerce
 
 export const orgParamsSchema = z.object({ orgUnitId: orgUnitIdSchema }).strict();
 
-export type Page<T> = { items: T[]; nextCursor: string | null };
-
 export const pageOf = <T extends z.ZodTypeAny>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

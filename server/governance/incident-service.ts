@@ -8,6 +8,7 @@ import {
   type IncidentRow,
   type IncidentSeverity,
   type IncidentSource,
+  type NewIncident,
   type IncidentStatus,
 } from '../../db/queries/incidents.js';
 import type { AuditInput } from '../../engine/governance/audit/index.js';
@@ -145,14 +146,7 @@ export function createIncidentService(deps: GovernanceDeps): IncidentService {
 }
 
 /** Validated columns for a new incident (shared with the kill switch, which opens one in its own transaction). */
-export function checkOpenInput(input: OpenIncidentInput): {
-  orgUnitId: string;
-  severity: IncidentSeverity;
-  source: IncidentSource;
-  title: string;
-  description: string;
-  linksJson: string;
-} {
+export function checkOpenInput(input: OpenIncidentInput): NewIncident {
   const title = input.title.trim();
   const description = (input.description ?? '').trim();
   const errors = [

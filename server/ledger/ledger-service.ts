@@ -240,7 +240,7 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
     if (!isCurrency(input.currency)) throw validationFailed([{ path: 'currency', message: 'is not a three-letter currency code' }]);
     const at = now();
     const hold: PreparedTransfer = {
-      transferKey: `dispute:${input.orderId}:reserve`,
+      transferKey: disputeKeys(input.orderId).reserve,
       kind: 'hold',
       legs: [
         { account: disputeAccounts.reserve, currency: input.currency, amountMinor: input.amountMinor },
@@ -290,9 +290,9 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
       if (dispute.status === outcome) return disputeView(dispute);
       throw new AppError('DISPUTE_ALREADY_RESOLVED', `dispute ${disputeId} was ${dispute.status}`, { status: dispute.status });
     }
-    const holdKey = `dispute:${dispute.order_id}:reserve`;
+    const holdKey = disputeKeys(dispute.order_id).reserve;
     const chargeback: PreparedTransfer = {
-      transferKey: `dispute:${dispute.order_id}:chargeback`,
+      transferKey: disputeKeys(dispute.order_id).chargeback,
       kind: 'transfer',
       legs: [
         { account: disputeAccounts.losses, currency: dispute.currency, amountMinor: dispute.amount_minor },
@@ -362,6 +362,9 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
 function failInternal(): never {
   throw new AppError('INTERNAL');
 }
+
+/** The ledger transfers a dispute owns, keyed by its order so a retry finds them. */
+const disputeKeys = (orderId: string) => ({ reserve: `dispute:${orderId}:reserve`, chargeback: `dispute:${orderId}:chargeback` });
 
 function disputeView(row: DisputeRow): DisputeView {
   return {

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { readerRoles } from '../../../engine/kernel/index.js';
 import { listCreators, type CreatorRow } from '../../../db/queries/creators.js';
 import { findProduct, listProducts, type ProductRow } from '../../../db/queries/products.js';
-import { orgUnitIdSchema, pageLimitSchema, pageOf, uuidSchema } from '../../contracts/common.js';
-import { creatorDto, productDto, type CreatorDto, type ProductDto } from '../../contracts/catalog.js';
+import { orgUnitIdSchema, pageOf, uuidSchema } from '../../contracts/common.js';
+import { creatorDto, listCreatorsQuery, listProductsQuery, productDto, type CreatorDto, type ProductDto } from '../../contracts/catalog.js';
 import { notFound } from '../../errors/catalog.js';
 import { defineOperation } from '../operation.js';
 
@@ -49,14 +49,7 @@ export function catalogOperations(deps: { pool: DatabasePool }) {
       summary: 'A page of the catalog, ordered by SKU (money in integer minor units)',
       tags: ['catalog'],
       access: readerRoles,
-      input: z
-        .object({
-          orgUnitId: orgUnitIdSchema,
-          limit: pageLimitSchema,
-          after: z.string().min(1).max(64).optional(),
-          category: z.string().min(1).max(64).optional(),
-        })
-        .strict(),
+      input: listProductsQuery.extend({ orgUnitId: orgUnitIdSchema }),
       output: pageOf(productDto),
       async handle(_principal, input) {
         const rows = await listProducts(deps.pool, { orgUnitId: input.orgUnitId, limit: input.limit, afterSku: input.after, category: input.category });
@@ -85,7 +78,7 @@ export function catalogOperations(deps: { pool: DatabasePool }) {
       summary: 'A page of creators, ordered by handle',
       tags: ['catalog'],
       access: readerRoles,
-      input: z.object({ orgUnitId: orgUnitIdSchema, limit: pageLimitSchema, after: z.string().min(1).max(40).optional() }).strict(),
+      input: listCreatorsQuery.extend({ orgUnitId: orgUnitIdSchema }),
       output: pageOf(creatorDto),
       async handle(_principal, input) {
         const rows = await listCreators(deps.pool, { orgUnitId: input.orgUnitId, limit: input.limit, afterHandle: input.after });

@@ -1,47 +1,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertOrgUnit } from '../../../db/queries/org-units.js';
 import { parseCheckpoint } from '../../../engine/governance/audit/index.js';
 import { manualClock } from '../../../engine/kernel/index.js';
 import { defaultCheckpointFile, reportVerification, runAuditExport, runAuditVerify } from '../../../server/cli/commands/audit.js';
-import { createCliContext, type CliContext } from '../../../server/cli/context.js';
 import { CliError, describeFailure } from '../../../server/cli/failures.js';
 import { createAuditWriter } from '../../../server/governance/audit-writer.js';
 import { createScratchPostgresDatabase, createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { capturedCliContext } from '../../support/in-process-cli.js';
 import { killLeftoverCliProcesses, runCli, stackTraceLine, type CliEnv } from './cli-process.js';
 
 /**
  * `bos audit verify` and `bos audit export`: their work in process against a test database
  * (intact, tampered, refusals), then the wiring once from a real process.
  */
-function collector(): { stream: Writable; text(): string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-function cliContext(): { context: CliContext; stdout(): string; stderr(): string } {
-  const stdout = collector();
-  const stderr = collector();
-  const context = createCliContext({
-    loadConfig: () => {
-      throw new Error('not used: the pool is handed over');
-    },
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-    now: () => Date.UTC(2025, 5, 2),
-  });
-  return { context, stdout: () => stdout.text(), stderr: () => stderr.text() };
-}
+// The pool is handed over, so reading the configuration would be a bug.
+const cliContext = () => capturedCliContext({ now: () => Date.UTC(2025, 5, 2) });
 
 class UsageError extends Error {}
 const usageError = (message: string): never => {

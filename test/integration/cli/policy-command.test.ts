@@ -1,37 +1,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCliContext } from '../../../server/cli/context.js';
-import { runCli } from '../../../server/cli/program.js';
+import { runBosInProcess } from '../../support/in-process-cli.js';
 import { runCli as spawnCli, stackTraceLine } from './cli-process.js';
 
 /** `bos policy test`, in process (every flag and failure) and once as a real process (exit codes). */
-function collector(): { stream: Writable; text(): string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function bos(args: string[]) {
-  const stdout = collector();
-  const stderr = collector();
-  const context = createCliContext({
-    loadConfig: () => {
-      throw new Error('policy test must not need the configuration');
-    },
-    stdout: stdout.stream,
-    stderr: stderr.stream,
-  });
-  const code = await runCli(['node', 'bos', ...args], context);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+// policy test must not need the configuration: reading it fails the run.
+const bos = (args: string[]) => runBosInProcess(args);
 
 const fixtures = path.resolve(import.meta.dirname, '../../fixtures/policies');
 let tempDir: string;

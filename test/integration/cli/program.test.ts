@@ -1,36 +1,17 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DatabaseError } from '../../../db/errors.js';
 import { DataDirLockedError } from '../../../db/embedded/data-dir-lock.js';
 import { DataDirDamagedError } from '../../../db/embedded/embedded-postgres.js';
-import { createCliContext } from '../../../server/cli/context.js';
 import { describeFailure } from '../../../server/cli/failures.js';
-import { runCli } from '../../../server/cli/program.js';
 import { loadConfig, type Config } from '../../../server/config/config.js';
 import { AppError } from '../../../server/errors/catalog.js';
+import { runBosInProcess } from '../../support/in-process-cli.js';
 
 /**
  * The command line in process: parsing, help and exit codes, with no database. Nothing
  * here gets as far as opening one: `config()` throws if a command asks for it.
  */
-function collector(): { stream: Writable; text(): string } {
-  let text = '';
-  const stream = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
-
-async function bos(args: string[], loadConfigFn: () => Config = () => { throw new Error('the command read its configuration'); }) {
-  const stdout = collector();
-  const stderr = collector();
-  const context = createCliContext({ loadConfig: loadConfigFn, stdout: stdout.stream, stderr: stderr.stream });
-  const code = await runCli(['node', 'bos', ...args], context);
-  return { code, stdout: stdout.text(), stderr: stderr.text() };
-}
+const bos = (args: string[], loadConfigFn?: () => Config) => runBosInProcess(args, loadConfigFn);
 
 describe('bos command line', () => {
   it.each([[[]], [['start']], [['migrate']], [['seed']], [['token']], [['token', 'create']]])('prints help for %j', async (command) => {

@@ -1,4 +1,3 @@
-import { Writable } from 'node:stream';
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -7,8 +6,8 @@ import { listPrincipals } from '../../../db/queries/principals.js';
 import { generateCatalog } from '../../../engine/world/index.js';
 import { tokenMatches } from '../../../server/auth/api-token.js';
 import { seedDefaultOrgUnitIfMissing, seedOrgUnit, type SeedOptions, type SeedResult } from '../../../server/cli/commands/seed.js';
-import { createCliContext } from '../../../server/cli/context.js';
 import { createTestDatabase, type TestDatabase } from '../../support/database.js';
+import { capturedCliContext } from '../../support/in-process-cli.js';
 
 /** The seed command's work, in process against a schema of its own. */
 let db: TestDatabase;
@@ -112,18 +111,10 @@ describe('seedOrgUnit', () => {
   it('seeds the default org unit on a first start only, printing its tokens', async () => {
     const fresh = await createTestDatabase();
     try {
-      let printed = '';
-      const stdout = new Writable({
-        write(chunk: Buffer, _encoding, done) {
-          printed += chunk.toString();
-          done();
-        },
-      });
-      const stderr = new Writable({ write: (_chunk, _encoding, done) => done() });
-      const context = createCliContext({ loadConfig: () => { throw new Error('not needed'); }, stdout, stderr });
+      const { context, stdout } = capturedCliContext();
       const seeded = await seedDefaultOrgUnitIfMissing(context, fresh.pool);
       expect(seeded?.catalog.totals).toEqual({ products: 240, creators: 36 });
-      expect(printed).toContain(seeded?.tokens[0]?.token);
+      expect(stdout()).toContain(seeded?.tokens[0]?.token);
       expect(await seedDefaultOrgUnitIfMissing(context, fresh.pool)).toBeUndefined();
     } finally {
       await fresh.close();

@@ -1,10 +1,10 @@
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabasePool, endPool } from '../../../db/pool.js';
 import { buildApp } from '../../../server/app.js';
 import { loadConfig } from '../../../server/config/config.js';
 import type { Readiness } from '../../../server/http/health.js';
 import { createLogger } from '../../../server/logging.js';
+import { textSink } from '../../support/in-process-cli.js';
 import { startTcpProxy } from '../../support/tcp-proxy.js';
 import { bearer, createAppFixture, type AppFixture } from '../../support/app-fixture.js';
 
@@ -135,20 +135,14 @@ describe('cross-cutting HTTP behaviour', () => {
   });
 
   it('logs with request ids and never logs secrets', async () => {
-    const lines: string[] = [];
-    const sink = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        lines.push(chunk.toString());
-        callback();
-      },
-    });
+    const sink = textSink();
     const config = testConfig({ LOG_LEVEL: 'info' });
-    const logger = createLogger(config, sink);
+    const logger = createLogger(config, sink.stream);
     const { app } = await buildApp({ config, database: f.db, logger, readiness: { state: 'serving' } });
     try {
       await app.inject({ url: '/api/me', headers: { ...bearer(f.tokens.founder), 'x-request-id': 'log-test-1' } });
       logger.info({ req: { headers: { authorization: `Bearer ${f.tokens.founder}`, cookie: 'sid=abc' } }, token: f.tokens.founder }, 'probe');
-      const text = lines.join('');
+      const text = sink.text();
       expect(text).toContain('"reqId":"log-test-1"');
       expect(text).toContain('[redacted]');
       expect(text).not.toContain(f.tokens.founder);
