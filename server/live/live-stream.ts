@@ -7,7 +7,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { StreamEnvelope, StreamEventType, StreamPayload } from '../contracts/stream-events.js';
 import { AppError } from '../errors/catalog.js';
 import { handshakeAuthentication, refusal } from './handshake-auth.js';
-import { orgRoom, type LiveServer } from './live-socket.js';
+import type { LiveServer } from './live-socket.js';
 import { preparePublish } from './publish-input.js';
 import { createStreamBatcher } from './stream-batcher.js';
 import { createCatchUp } from './stream-catch-up.js';
@@ -65,15 +65,12 @@ export function createLiveStream(options: LiveStreamOptions): LiveStream {
   let closing: Promise<void> | undefined;
 
   const io: LiveServer = new Server(httpServer, { serveClient: false, maxHttpBufferSize: limits.maxMessageBytes });
-  const catchUp = createCatchUp({ pool, logger, pageSize: limits.backfillPageSize, bufferLimit: limits.catchUpBufferLimit });
+  const catchUp = createCatchUp({ io, pool, logger, pageSize: limits.backfillPageSize, bufferLimit: limits.catchUpBufferLimit });
   const batcher = createStreamBatcher({
     pool,
     logger,
     maxBatchSize: limits.maxBatchSize,
-    onCommitted(envelopes) {
-      for (const envelope of envelopes) io.to(orgRoom(envelope.orgUnitId)).emit('stream.event', envelope);
-      catchUp.offer(envelopes);
-    },
+    onCommitted: (envelopes) => catchUp.broadcast(envelopes),
   });
 
   function track(work: Promise<void>): void {

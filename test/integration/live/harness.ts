@@ -1,7 +1,7 @@
 import fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { io as connectClient, type ManagerOptions, type Socket, type SocketOptions } from 'socket.io-client';
-import { sql } from 'slonik';
+import { sql, type DatabasePool } from 'slonik';
 import { z } from 'zod';
 import { upsertOrgUnit } from '../../../db/queries/org-units.js';
 import { roles, type Role } from '../../../engine/kernel/index.js';
@@ -33,7 +33,13 @@ export type LiveHarness = {
   close(): Promise<void>;
 };
 
-export async function startLiveHarness(limits: Partial<LiveStreamLimits> = {}): Promise<LiveHarness> {
+export type LiveHarnessOptions = {
+  limits?: Partial<LiveStreamLimits>;
+  /** The pool the live stream is given, for tests that delay its queries. */
+  livePool?: (pool: DatabasePool) => DatabasePool;
+};
+
+export async function startLiveHarness({ limits = {}, livePool = (pool) => pool }: LiveHarnessOptions = {}): Promise<LiveHarness> {
   const db = await createTestDatabase();
   const orgUnitId = 'org_alpha';
   const otherOrgUnitId = 'org_beta';
@@ -48,7 +54,7 @@ export async function startLiveHarness(limits: Partial<LiveStreamLimits> = {}): 
 
   const app = fastify();
   const authenticator = createAuthenticator(db.pool);
-  const live = createLiveStream({ httpServer: app.server, pool: db.pool, authenticator, logger: pino({ level: 'silent' }), limits });
+  const live = createLiveStream({ httpServer: app.server, pool: livePool(db.pool), authenticator, logger: pino({ level: 'silent' }), limits });
   app.addHook('preClose', async () => live.close());
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

@@ -4,7 +4,7 @@ import { nextEvent, request, startLiveHarness, type LiveHarness } from './harnes
 
 let h: LiveHarness;
 beforeAll(async () => {
-  h = await startLiveHarness({ messagesPerSecond: 20, messageBurst: 40, maxMessageBytes: 64 * 1024 });
+  h = await startLiveHarness({ limits: { messagesPerSecond: 20, messageBurst: 40, maxMessageBytes: 64 * 1024 } });
 });
 afterAll(async () => {
   await h.close();

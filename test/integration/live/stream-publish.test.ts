@@ -9,7 +9,7 @@ import { startLiveHarness, type LiveHarness } from './harness.js';
 
 let h: LiveHarness;
 beforeAll(async () => {
-  h = await startLiveHarness({ maxEventBytes: 1024 });
+  h = await startLiveHarness({ limits: { maxEventBytes: 1024 } });
 });
 afterAll(async () => {
   await h.close();

@@ -90,7 +90,7 @@ describe('catching up while events keep coming', () => {
   let small: LiveHarness;
   beforeAll(async () => {
     // Tiny pages and buffer, so paging and the buffer overflow both happen.
-    small = await startLiveHarness({ backfillPageSize: 7, catchUpBufferLimit: 5 });
+    small = await startLiveHarness({ limits: { backfillPageSize: 7, catchUpBufferLimit: 5 } });
   });
   afterAll(async () => {
     await small.close();
@@ -108,5 +108,50 @@ describe('catching up while events keep coming', () => {
     await subscriber.waitForSeq(250, 20_000);
     expect(indexes(received)).toEqual(range(0, 250));
     expect(subscriber.stats).toMatchObject({ duplicates: 0, gaps: 0, subscriptions: 1 });
+  });
+});
+
+describe('a commit read from the database before its broadcast', () => {
+  let slow: LiveHarness;
+  let held: Promise<void> | undefined;
+  beforeAll(async () => {
+    // Holds the result of the live stream's inserts, so a subscriber's read sees the rows before they are broadcast.
+    slow = await startLiveHarness({
+      livePool: (pool) =>
+        new Proxy(pool, {
+          get(target, property, receiver) {
+            const value: unknown = Reflect.get(target, property, receiver);
+            if (property !== 'any' || typeof value !== 'function') return value;
+            return async (...args: unknown[]) => {
+              const rows: unknown = await Reflect.apply(value, target, args);
+              if (held && JSON.stringify(args[0]).includes('INSERT INTO stream_events')) await held;
+              return rows;
+            };
+          },
+        }),
+    });
+  });
+  afterAll(async () => {
+    await slow.close();
+  });
+
+  it('is not sent again to a subscriber that already read it', async () => {
+    const received: StreamEnvelope[] = [];
+    const first = await slow.live.publish(slow.orgUnitId, 'decision.made', { i: 0 });
+    let release!: () => void;
+    held = new Promise<void>((resolve) => (release = resolve));
+    const publishing = Promise.all(range(1, 10).map((i) => slow.live.publish(slow.orgUnitId, 'decision.made', { i })));
+    await expect.poll(() => slow.streamRowCount()).toBe(11);
+
+    const subscriber = slow.subscriber({ token: slow.tokens.viewer.token, afterSeq: first.seq, onEvent: (envelope) => received.push(envelope) });
+    await subscriber.waitForSeq(first.seq + 10);
+    release();
+    await publishing;
+    held = undefined;
+    await slow.live.publish(slow.orgUnitId, 'decision.made', { i: 11 });
+    await subscriber.waitForSeq(first.seq + 11);
+
+    expect(indexes(received)).toEqual(range(1, 11));
+    expect(subscriber.stats).toMatchObject({ duplicates: 0, gaps: 0 });
   });
 });
