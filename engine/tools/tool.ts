@@ -1,6 +1,7 @@
 import type { ZodType, ZodTypeDef } from 'zod';
 import type { Actor } from '../governance/action.js';
 import type { Role } from '../kernel/roles.js';
+import type { AutonomyLevel } from '../workflows/autonomy.js';
 
 /**
  * What a tool is, apart from how it runs: the router reads this to check permissions,
@@ -71,7 +72,7 @@ export type ToolCall = Readonly<{
   /** Facts the caller gathered for the governor (merged under the tool's own). */
   context?: Readonly<Record<string, unknown>>;
   /** Set when a workflow run makes the call: its autonomy level gates the verdict. */
-  workflow?: Readonly<{ runId: string; step: string; autonomy: import('../workflows/autonomy.js').AutonomyLevel }>;
+  workflow?: Readonly<{ runId: string; step: string; autonomy: AutonomyLevel }>;
 }>;
 
 /** How a call ended; `duplicate` says the key had been seen and this is the first call's outcome. */

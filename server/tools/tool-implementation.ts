@@ -1,7 +1,7 @@
 import type { CommonQueryMethods, DatabaseTransactionConnection } from 'slonik';
 import type { Actor } from '../../engine/governance/index.js';
 import type { Clock } from '../../engine/kernel/index.js';
-import type { ToolSpec } from '../../engine/tools/tool.js';
+import type { ToolCall, ToolCallResult, ToolSpec } from '../../engine/tools/tool.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
 
 /** What every tool may reach besides the database. */
@@ -40,3 +40,28 @@ export type ToolImplementation<Input = unknown, Output = unknown> = Readonly<{
 export function defineTool<Input, Output>(tool: ToolImplementation<Input, Output>): ToolImplementation<Input, Output> {
   return tool;
 }
+
+export type CallOptions = Readonly<{
+  /**
+   * Run inside the caller's transaction (the workflow runtime's step): the action row and a
+   * transactional tool's writes commit with the caller's. One attempt only: the caller owns
+   * retries (durably), so a failure comes back with `transient` set instead of being retried here.
+   */
+  db?: DatabaseTransactionConnection;
+}>;
+
+/**
+ * The only way a side effect happens: permission → schema → idempotency → preconditions →
+ * governor verdict → autonomy gate → execute | dry-run | simulate → action row → audit.
+ */
+export type ToolRouter = {
+  call(call: ToolCall, options?: CallOptions): Promise<ToolCallResult>;
+  /** Executes an action that waited for an approval, once that approval is approved (the same key; it runs at most once). */
+  resumeApproved(orgUnitId: string, actionId: string, options?: CallOptions): Promise<ToolCallResult>;
+  /** A person did the drafted action by hand: the draft becomes `succeeded` with what they report. */
+  completeDraft(orgUnitId: string, actionId: string, by: Actor, note: string): Promise<ToolCallResult>;
+  /** A person decided the drafted action will not happen. */
+  discardDraft(orgUnitId: string, actionId: string, by: Actor, reason: string): Promise<ToolCallResult>;
+  /** Every registered tool's spec, for docs and the console. */
+  specs(): readonly ToolSpec[];
+};
