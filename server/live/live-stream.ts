@@ -48,6 +48,8 @@ export type LiveStream = {
   readonly limits: Readonly<LiveStreamLimits>;
   /** Persists the event with the org's next sequence number, then broadcasts it to the org's room. */
   publish(orgUnitId: string, type: StreamEventType, payload: StreamPayload): Promise<StreamEnvelope>;
+  /** Broadcasts events another writer already committed to the stream's log (the workflow outbox relay). */
+  announce(envelopes: readonly StreamEnvelope[]): void;
   /**
    * Commits what is pending, then closes every client's transport so it reconnects (to
    * this server once restarted, or another) and resumes. It leaves the HTTP server to its
@@ -96,6 +98,9 @@ export function createLiveStream(options: LiveStreamOptions): LiveStream {
     async publish(orgUnitId, type, payload) {
       if (closing) throw new AppError('NOT_READY', 'The live stream is closed');
       return batcher.append(preparePublish(orgUnitId, type, payload, limits.maxEventBytes));
+    },
+    announce(envelopes) {
+      catchUp.broadcast(envelopes);
     },
     close() {
       closing ??= (async () => {

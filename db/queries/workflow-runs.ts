@@ -1,0 +1,290 @@
+import { sql, type CommonQueryMethods } from 'slonik';
+import { z } from 'zod';
+
+/**
+ * Workflow runs, their journal, durable timers and the outbox (005_workflows.sql). A run is
+ * runnable while `wake_at` has passed; one process at a time holds it by lease, and every
+ * step commit is fenced on that lease and on the journal length the step started from, so a
+ * process that lost its lease can never append a step another process already made.
+ */
+
+export const runStatuses = ['pending', 'running', 'waiting', 'completed', 'failed', 'cancelled'] as const;
+export type RunStatus = (typeof runStatuses)[number];
+
+export const runRow = z.object({
+  id: z.string().uuid(),
+  org_unit_id: z.string(),
+  workflow_id: z.string(),
+  definition_version: z.number().int(),
+  idempotency_key: z.string(),
+  trigger_event_id: z.string().uuid().nullable(),
+  status: z.enum(runStatuses),
+  waiting_for: z.string().nullable(),
+  input: z.record(z.unknown()),
+  snapshot: z.record(z.unknown()).nullable(),
+  journal_length: z.number().int(),
+  lease_owner: z.string().nullable(),
+  wake_at: z.date().nullable(),
+  error: z.record(z.unknown()).nullable(),
+  created_at: z.date(),
+  updated_at: z.date(),
+  completed_at: z.date().nullable(),
+});
+export type RunRow = z.infer<typeof runRow>;
+
+const columns = sql.fragment`id, org_unit_id, workflow_id, definition_version, idempotency_key, trigger_event_id, status,
+  waiting_for, input, snapshot, journal_length, lease_owner, wake_at, error, created_at, updated_at, completed_at`;
+const runColumns = sql.fragment`r.id, r.org_unit_id, r.workflow_id, r.definition_version, r.idempotency_key, r.trigger_event_id, r.status,
+  r.waiting_for, r.input, r.snapshot, r.journal_length, r.lease_owner, r.wake_at, r.error, r.created_at, r.updated_at, r.completed_at`;
+
+export type NewRun = {
+  orgUnitId: string;
+  workflowId: string;
+  idempotencyKey: string;
+  triggerEventId: string | null;
+  input: Record<string, unknown>;
+};
+
+/** Creates runs at their workflow's current version; a known key creates nothing. Returns the created rows. */
+export async function createRuns(db: CommonQueryMethods, runs: readonly NewRun[], now: Date): Promise<readonly RunRow[]> {
+  if (runs.length === 0) return [];
+  return db.any(sql.type(runRow)`
+    INSERT INTO workflow_runs (org_unit_id, workflow_id, definition_version, idempotency_key, trigger_event_id, input, wake_at)
+    SELECT n.org_unit_id, n.workflow_id, w.definition_version, n.idempotency_key, n.trigger_event_id, n.input, ${sql.timestamp(now)}
+      FROM ${sql.unnest(
+        runs.map((run) => [run.orgUnitId, run.workflowId, run.idempotencyKey, run.triggerEventId, JSON.stringify(run.input)]),
+        ['text', 'text', 'text', 'uuid', 'jsonb'],
+      )} AS n(org_unit_id, workflow_id, idempotency_key, trigger_event_id, input)
+      JOIN workflows w ON w.org_unit_id = n.org_unit_id AND w.id = n.workflow_id
+    ON CONFLICT (org_unit_id, idempotency_key) DO NOTHING
+    RETURNING ${columns}`);
+}
+
+/** One run per workflow of the org unit that the event's type triggers (in the event's own transaction). */
+export async function createRunsForEvent(
+  db: CommonQueryMethods,
+  event: { orgUnitId: string; id: string; type: string; payload: Record<string, unknown> },
+  now: Date,
+): Promise<readonly RunRow[]> {
+  const input = { trigger: { type: event.type, eventId: event.id, payload: event.payload } };
+  return db.any(sql.type(runRow)`
+    INSERT INTO workflow_runs (org_unit_id, workflow_id, definition_version, idempotency_key, trigger_event_id, input, wake_at)
+    SELECT w.org_unit_id, w.id, w.definition_version, ${`event:${event.id}`}, ${event.id}, ${sql.jsonb(input as never)}, ${sql.timestamp(now)}
+      FROM workflows w
+     WHERE w.org_unit_id = ${event.orgUnitId} AND ${event.type} = ANY (w.triggers)
+    ON CONFLICT (org_unit_id, idempotency_key) DO NOTHING
+    RETURNING ${columns}`);
+}
+
+/**
+ * Leases up to `limit` runs that are due, skipping rows another process holds and runs of
+ * paused workflows. A lease that expired (its holder died) is taken over.
+ */
+export async function claimDueRuns(
+  db: CommonQueryMethods,
+  args: { owner: string; now: Date; leaseMs: number; limit: number },
+): Promise<readonly RunRow[]> {
+  const leaseUntil = new Date(args.now.getTime() + args.leaseMs);
+  return db.any(sql.type(runRow)`
+    UPDATE workflow_runs r
+       SET lease_owner = ${args.owner}, lease_expires_at = ${sql.timestamp(leaseUntil)},
+           status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END
+      FROM (SELECT d.id FROM workflow_runs d
+             WHERE d.wake_at <= ${sql.timestamp(args.now)}
+               AND d.status IN ('pending', 'running', 'waiting')
+               AND (d.lease_expires_at IS NULL OR d.lease_expires_at < ${sql.timestamp(args.now)})
+               AND NOT EXISTS (SELECT 1 FROM workflows w WHERE w.org_unit_id = d.org_unit_id AND w.id = d.workflow_id AND w.paused)
+             ORDER BY d.wake_at
+             LIMIT ${args.limit}
+             FOR UPDATE SKIP LOCKED) due
+     WHERE r.id = due.id
+    RETURNING ${runColumns}`);
+}
+
+/** Extends the leases this process holds (a long step must not lose its run). */
+export async function renewLeases(db: CommonQueryMethods, args: { owner: string; runIds: readonly string[]; until: Date }): Promise<number> {
+  if (args.runIds.length === 0) return 0;
+  const result = await db.query(sql.unsafe`
+    UPDATE workflow_runs SET lease_expires_at = ${sql.timestamp(args.until)}
+     WHERE id = ANY(${sql.array(args.runIds, 'uuid')}) AND lease_owner = ${args.owner}`);
+  return result.rowCount;
+}
+
+/** Gives a run back: it runs again at `wakeAt` (null: only when something wakes it). */
+export async function releaseRun(db: CommonQueryMethods, args: { runId: string; owner: string; wakeAt: Date | null }): Promise<void> {
+  await db.query(sql.unsafe`
+    UPDATE workflow_runs SET lease_owner = NULL, lease_expires_at = NULL, wake_at = ${args.wakeAt ? sql.timestamp(args.wakeAt) : null}
+     WHERE id = ${args.runId} AND lease_owner = ${args.owner}`);
+}
+
+/** Makes waiting runs due now (an approval was decided, a draft settled, a workflow resumed). */
+export async function wakeRuns(db: CommonQueryMethods, args: { runIds: readonly string[]; now: Date }): Promise<number> {
+  if (args.runIds.length === 0) return 0;
+  const result = await db.query(sql.unsafe`
+    UPDATE workflow_runs SET wake_at = ${sql.timestamp(args.now)}
+     WHERE id = ANY(${sql.array(args.runIds, 'uuid')}) AND status IN ('pending', 'running', 'waiting')
+       AND (wake_at IS NULL OR wake_at > ${sql.timestamp(args.now)})`);
+  return result.rowCount;
+}
+
+/** Wakes runs waiting on approvals or drafts that were settled (by any process, or while this one was down). */
+export async function wakeRunsWithSettledWaits(db: CommonQueryMethods, now: Date): Promise<number> {
+  const approvals = await db.query(sql.unsafe`
+    UPDATE workflow_runs r SET wake_at = ${sql.timestamp(now)}
+      FROM approvals a
+     WHERE r.status = 'waiting' AND r.wake_at IS NULL AND r.waiting_for = 'approval:' || a.id::text
+       AND a.status <> 'pending'`);
+  const drafts = await db.query(sql.unsafe`
+    UPDATE workflow_runs r SET wake_at = ${sql.timestamp(now)}
+      FROM actions a
+     WHERE r.status = 'waiting' AND r.wake_at IS NULL AND r.waiting_for = 'draft:' || a.id::text
+       AND a.status <> 'draft'`);
+  return approvals.rowCount + drafts.rowCount;
+}
+
+export async function findRun(db: CommonQueryMethods, orgUnitId: string, runId: string): Promise<RunRow | null> {
+  return db.maybeOne(sql.type(runRow)`SELECT ${columns} FROM workflow_runs WHERE org_unit_id = ${orgUnitId} AND id = ${runId}`);
+}
+
+export async function listRuns(
+  db: CommonQueryMethods,
+  args: { orgUnitId: string; workflowId?: string; status?: RunStatus; limit: number; before?: Date },
+): Promise<readonly RunRow[]> {
+  const filters = [sql.fragment`org_unit_id = ${args.orgUnitId}`];
+  if (args.workflowId) filters.push(sql.fragment`workflow_id = ${args.workflowId}`);
+  if (args.status) filters.push(sql.fragment`status = ${args.status}`);
+  if (args.before) filters.push(sql.fragment`created_at < ${sql.timestamp(args.before)}`);
+  return db.any(sql.type(runRow)`
+    SELECT ${columns} FROM workflow_runs WHERE ${sql.join(filters, sql.fragment` AND `)}
+     ORDER BY created_at DESC, id DESC LIMIT ${args.limit}`);
+}
+
+export async function countRunsByStatus(db: CommonQueryMethods, orgUnitId: string): Promise<Readonly<Record<string, number>>> {
+  const rows = await db.any(sql.type(z.object({ workflow_id: z.string(), status: z.string(), count: z.number() }))`
+    SELECT workflow_id, status, count(*)::int AS count FROM workflow_runs WHERE org_unit_id = ${orgUnitId} GROUP BY 1, 2`);
+  const counts: Record<string, number> = {};
+  for (const row of rows) counts[`${row.workflow_id}:${row.status}`] = row.count;
+  return counts;
+}
+
+export const journalRow = z.object({
+  run_id: z.string().uuid(),
+  seq: z.number().int(),
+  kind: z.enum(['event', 'tool_result', 'timer_fired', 'clock', 'random', 'approval', 'state']),
+  step: z.string().nullable(),
+  payload: z.record(z.unknown()),
+  created_at: z.date(),
+});
+export type JournalRow = z.infer<typeof journalRow>;
+
+export async function readJournal(db: CommonQueryMethods, runId: string): Promise<readonly JournalRow[]> {
+  return db.any(sql.type(journalRow)`SELECT run_id, seq, kind, step, payload, created_at FROM run_journal WHERE run_id = ${runId} ORDER BY seq`);
+}
+
+/** What one step commits for one run. */
+export type StepCommit = {
+  runId: string;
+  orgUnitId: string;
+  /** The journal length the step started from: the fence. */
+  fromLength: number;
+  entries: readonly { kind: JournalRow['kind']; step: string | null; payload: Record<string, unknown> }[];
+  snapshot: Record<string, unknown>;
+  status: RunStatus;
+  waitingFor: string | null;
+  /** When it should run again (now while more steps follow; null while it waits on a person). */
+  wakeAt: Date | null;
+  /** Gives up the lease with this commit (the run waits, or has ended). */
+  release: boolean;
+  error: Record<string, unknown> | null;
+  completedAt: Date | null;
+  timers: readonly { name: string; fireAt: Date }[];
+  cancelledTimers: readonly string[];
+  firedTimers: readonly string[];
+  outbox: readonly { topic: string; payload: Record<string, unknown> }[];
+};
+
+/**
+ * Commits many runs' steps in one transaction (the caller's): runs whose lease or journal
+ * length moved on are skipped and returned, so one stale step cannot fail the batch.
+ */
+export async function commitSteps(db: CommonQueryMethods, owner: string, steps: readonly StepCommit[]): Promise<{ rejected: readonly string[] }> {
+  if (steps.length === 0) return { rejected: [] };
+  const updated = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    UPDATE workflow_runs r
+       SET journal_length = r.journal_length + s.added, snapshot = s.snapshot, status = s.status, waiting_for = s.waiting_for,
+           wake_at = s.wake_at, error = s.error, completed_at = s.completed_at, updated_at = now(),
+           lease_owner = CASE WHEN s.release THEN NULL ELSE r.lease_owner END,
+           lease_expires_at = CASE WHEN s.release THEN NULL ELSE r.lease_expires_at END
+      FROM ${sql.unnest(
+        steps.map((s) => [
+          s.runId,
+          s.fromLength,
+          s.entries.length,
+          JSON.stringify(s.snapshot),
+          s.status,
+          s.waitingFor,
+          s.wakeAt?.toISOString() ?? null,
+          s.error === null ? null : JSON.stringify(s.error),
+          s.completedAt?.toISOString() ?? null,
+          s.release,
+        ]),
+        ['uuid', 'int4', 'int4', 'jsonb', 'text', 'text', 'timestamptz', 'jsonb', 'timestamptz', 'bool'],
+      )} AS s(id, from_length, added, snapshot, status, waiting_for, wake_at, error, completed_at, release)
+     WHERE r.id = s.id AND r.lease_owner = ${owner} AND r.journal_length = s.from_length
+    RETURNING r.id`);
+  const accepted = new Set(updated);
+  const kept = steps.filter((step) => accepted.has(step.runId));
+  const entries = kept.flatMap((step) =>
+    step.entries.map((entry, index) => [step.runId, step.fromLength + index + 1, entry.kind, entry.step, JSON.stringify(entry.payload)]),
+  );
+  if (entries.length > 0) {
+    await db.query(sql.unsafe`
+      INSERT INTO run_journal (run_id, seq, kind, step, payload)
+      SELECT * FROM ${sql.unnest(entries, ['uuid', 'int4', 'text', 'text', 'jsonb'])}`);
+  }
+  const timers = kept.flatMap((step) => step.timers.map((timer) => [step.orgUnitId, step.runId, timer.name, timer.fireAt.toISOString()]));
+  if (timers.length > 0) {
+    await db.query(sql.unsafe`
+      INSERT INTO workflow_timers (org_unit_id, run_id, name, fire_at)
+      SELECT * FROM ${sql.unnest(timers, ['text', 'uuid', 'text', 'timestamptz'])}
+      ON CONFLICT (run_id, name) DO UPDATE SET fire_at = EXCLUDED.fire_at, fired_at = NULL`);
+  }
+  const settled = kept.flatMap((step) => [...step.cancelledTimers, ...step.firedTimers].map((name) => [step.runId, name]));
+  if (settled.length > 0) {
+    await db.query(sql.unsafe`
+      UPDATE workflow_timers t SET fired_at = now()
+        FROM ${sql.unnest(settled, ['uuid', 'text'])} AS s(run_id, name)
+       WHERE t.run_id = s.run_id AND t.name = s.name AND t.fired_at IS NULL`);
+  }
+  const outbox = kept.flatMap((step) => step.outbox.map((row) => [step.orgUnitId, step.runId, row.topic, JSON.stringify(row.payload)]));
+  if (outbox.length > 0) {
+    await db.query(sql.unsafe`
+      INSERT INTO outbox (org_unit_id, run_id, topic, payload)
+      SELECT * FROM ${sql.unnest(outbox, ['text', 'uuid', 'text', 'jsonb'])}`);
+  }
+  return { rejected: steps.filter((step) => !accepted.has(step.runId)).map((step) => step.runId) };
+}
+
+export const timerRow = z.object({ name: z.string(), fire_at: z.date() });
+
+/** The run's unfired timers, earliest first. */
+export async function pendingTimers(db: CommonQueryMethods, runId: string): Promise<readonly z.infer<typeof timerRow>[]> {
+  return db.any(sql.type(timerRow)`
+    SELECT name, fire_at FROM workflow_timers WHERE run_id = ${runId} AND fired_at IS NULL ORDER BY fire_at, name`);
+}
+
+export const outboxRow = z.object({ id: z.number().int(), org_unit_id: z.string(), topic: z.string(), payload: z.record(z.unknown()) });
+export type OutboxRow = z.infer<typeof outboxRow>;
+
+/** Marks up to `limit` unpublished rows published and returns them, oldest first; the caller publishes them in the same transaction. */
+export async function takeOutbox(db: CommonQueryMethods, limit: number): Promise<readonly OutboxRow[]> {
+  return db.any(sql.type(outboxRow)`
+    UPDATE outbox o SET published_at = now()
+      FROM (SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED) due
+     WHERE o.id = due.id
+    RETURNING o.id::int AS id, o.org_unit_id, o.topic, o.payload`);
+}
+
+export async function findRunByKey(db: CommonQueryMethods, orgUnitId: string, idempotencyKey: string): Promise<RunRow | null> {
+  return db.maybeOne(sql.type(runRow)`SELECT ${columns} FROM workflow_runs WHERE org_unit_id = ${orgUnitId} AND idempotency_key = ${idempotencyKey}`);
+}

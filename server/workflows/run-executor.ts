@@ -1,0 +1,250 @@
+import type { Logger } from 'pino';
+import type { Actor } from '../../engine/governance/index.js';
+import type { Clock } from '../../engine/kernel/index.js';
+import type { ToolCallResult } from '../../engine/tools/tool.js';
+import {
+  advanceMachine,
+  startMachine,
+  WorkflowMachineError,
+  type AutonomyLevel,
+  type Effect,
+  type JournalDraft,
+  type RunEvent,
+  type StartInput,
+  type Step,
+  type WorkflowCatalog,
+} from '../../engine/workflows/index.js';
+import type { RunRow, RunStatus, StepCommit } from '../../db/queries/workflow-runs.js';
+import type { ToolRouter } from '../tools/tool-implementation.js';
+import type { PendingTool, RunState } from './run-state.js';
+import type { StepCommitter } from './step-committer.js';
+
+export type RunExecutorDeps = Readonly<{
+  catalog: WorkflowCatalog;
+  router: ToolRouter;
+  committer: StepCommitter;
+  clock: Clock;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** The workflow's autonomy level now, and why it may not act with a tool (kill switch, pause), if it may not. */
+  governance(run: RunRow, tool: string): Promise<{ autonomy: AutonomyLevel; hold: string | undefined }>;
+}>;
+
+/**
+ * How a drive ended: the run waits (until `wakeAt`, or until woken), has ended, or lost its
+ * lease. A run left `running` or `waiting` may still be leased: the caller gives it back.
+ */
+export type DriveResult = Readonly<{ status: RunStatus | 'lost'; wakeAt: Date | null }>;
+
+/** How long a run held by a kill switch or a pause waits before it looks again. */
+const holdRecheckMs = 1_000;
+
+/**
+ * Drives one leased run as far as it can go now: starts it, fires due timers, and calls its
+ * tools one by one through the router, journaling each result with the machine's outcome in
+ * one commit. A crash between a tool call and its commit is harmless: the call is repeated
+ * with the same idempotency key and the router answers with the first result.
+ */
+export function createRunExecutor(deps: RunExecutorDeps) {
+  const { catalog, router, committer, clock } = deps;
+
+  async function drive(run: RunRow): Promise<DriveResult> {
+    const definition = catalog.version(run.workflow_id, run.definition_version);
+    let length = run.journal_length;
+    let state = run.snapshot as RunState | null;
+
+    async function commit(entries: readonly JournalDraft[], next: RunState, step: Step | null, fired: readonly string[] = []): Promise<DriveResult> {
+      const now = clock.now();
+      const { status, waitingFor, wakeAt } = disposition(next, step?.outcome.status ?? next.machine.status, now);
+      const ended = status === 'completed' || status === 'failed';
+      const effects = step?.outcome.effects ?? [];
+      const commitRow: StepCommit = {
+        runId: run.id,
+        orgUnitId: run.org_unit_id,
+        fromLength: length,
+        entries: entries.map((entry) => ({ kind: entry.kind, step: entry.step, payload: entry.payload as Record<string, unknown> })),
+        snapshot: next as unknown as Record<string, unknown>,
+        status,
+        waitingFor,
+        wakeAt,
+        release: status !== 'running',
+        error: status === 'failed' ? { message: String(next.machine.error ?? 'the machine failed') } : null,
+        completedAt: ended ? new Date(now) : null,
+        timers: effects.flatMap((effect) => (effect.kind === 'timer' ? [{ name: effect.name, fireAt: new Date(now + effect.delayMs) }] : [])),
+        cancelledTimers: effects.flatMap((effect) => (effect.kind === 'cancel_timer' ? [effect.name] : [])),
+        firedTimers: fired,
+        outbox: statusChanged(run.status, status) || ended ? [{ topic: 'workflow.run.updated', payload: runUpdate(run, status, waitingFor, next.steps) }] : [],
+      };
+      if (!(await committer.commit(commitRow))) return { status: 'lost', wakeAt: null };
+      length += entries.length;
+      state = next;
+      run = { ...run, status };
+      return { status, wakeAt };
+    }
+
+    if (!definition) {
+      const message = `workflow ${run.workflow_id} version ${run.definition_version} is not registered in this server`;
+      deps.logger.error({ runId: run.id }, message);
+      return failRun(state, commit, 'DEFINITION_MISSING', message);
+    }
+
+    try {
+      if (!state) {
+        const start: StartInput = { trigger: triggerOf(run), seed: run.id, at: clock.now() };
+        const step = startMachine(definition, start);
+        const result = await commit(
+          [{ kind: 'event', step: null, payload: { start } }, { kind: 'state', step: null, payload: step.outcome }],
+          applyStep({ machine: step.machine, pending: [], timers: {}, steps: 0 }, step, run.id, length + 1, start.at),
+          step,
+        );
+        if (result.status !== 'running') return result;
+      }
+
+      for (;;) {
+        const current = state as RunState;
+        const now = clock.now();
+        const due = Object.entries(current.timers)
+          .filter(([, fireAt]) => fireAt <= now)
+          .sort(([a, x], [b, y]) => x - y || a.localeCompare(b));
+        if (due.length > 0) {
+          const [name] = due[0] as [string, number];
+          const event: RunEvent = { type: 'timer.fired', name, at: now };
+          const step = advanceMachine(definition, current.machine, event);
+          const { [name]: _fired, ...rest } = current.timers;
+          const result = await commit(
+            [{ kind: 'timer_fired', step: null, payload: { event } }, { kind: 'state', step: null, payload: step.outcome }],
+            applyStep({ ...current, machine: step.machine, timers: rest }, step, run.id, length + 1, now),
+            step,
+            [name],
+          );
+          if (result.status !== 'running' && result.status !== 'waiting') return result;
+          continue;
+        }
+
+        const next = current.pending[0];
+        if (!next) return await commit([], current, null);
+
+        const { autonomy, hold } = await deps.governance(run, next.tool);
+        if (hold) {
+          deps.logger.info({ runId: run.id, step: next.step, hold }, 'workflows: run held');
+          return { status: 'running', wakeAt: new Date(clock.now() + holdRecheckMs) };
+        }
+        const result = await callTool(run, next, autonomy);
+        if ('wait' in result) {
+          if (next.waiting?.actionId === result.wait.actionId) return { status: 'waiting', wakeAt: null };
+          const waiting = { ...next, waiting: result.wait };
+          const entries: JournalDraft[] =
+            result.wait.on === 'approval'
+              ? [{ kind: 'approval', step: next.step, payload: { actionId: result.wait.actionId, approvalId: result.wait.approvalId ?? null, tool: next.tool } }]
+              : [];
+          return await commit(entries, { ...current, pending: [waiting, ...current.pending.slice(1)] }, null);
+        }
+        const step = advanceMachine(definition, current.machine, result.event);
+        const outcome = await commit(
+          [
+            { kind: 'tool_result', step: next.step, payload: { event: result.event, actionId: result.actionId } },
+            { kind: 'state', step: null, payload: step.outcome },
+          ],
+          applyStep({ ...current, machine: step.machine, pending: current.pending.slice(1), steps: current.steps + 1 }, step, run.id, length + 1, result.event.at),
+          step,
+        );
+        if (outcome.status !== 'running') return outcome;
+      }
+    } catch (error) {
+      if (error instanceof WorkflowMachineError) return failRun(state, commit, 'MACHINE_ERROR', error.message);
+      throw error;
+    }
+  }
+
+  async function callTool(
+    run: RunRow,
+    pending: PendingTool,
+    autonomy: AutonomyLevel,
+  ): Promise<{ event: RunEvent; actionId: string | null } | { wait: NonNullable<PendingTool['waiting']> }> {
+    const actor = workflowActor(run.workflow_id);
+    const result: ToolCallResult =
+      pending.waiting?.on === 'approval'
+        ? await router.resumeApproved(run.org_unit_id, pending.waiting.actionId)
+        : await router.call({
+            orgUnitId: run.org_unit_id,
+            tool: pending.tool,
+            input: pending.input,
+            actor,
+            mode: 'execute',
+            idempotencyKey: pending.key,
+            context: { workflowId: run.workflow_id, runId: run.id },
+            workflow: { runId: run.id, step: pending.step, autonomy },
+          });
+    const at = clock.now();
+    switch (result.status) {
+      case 'succeeded':
+        return { event: { type: 'tool.done', step: pending.step, output: result.output, at }, actionId: result.actionId };
+      case 'awaiting_approval':
+        return { wait: { on: 'approval', actionId: result.actionId, approvalId: result.approvalId } };
+      case 'draft':
+        return { wait: { on: 'draft', actionId: result.actionId } };
+      case 'denied':
+      case 'failed':
+        return { event: { type: 'tool.failed', step: pending.step, code: result.code, message: result.message, at }, actionId: result.actionId };
+      default:
+        return { event: { type: 'tool.failed', step: pending.step, code: 'TOOL_MODE', message: `unexpected ${result.status} result`, at }, actionId: result.actionId };
+    }
+  }
+
+  return { drive };
+}
+
+/** Who a workflow acts as: the system, on the workflow's behalf (autonomous, so the kill switch covers it). */
+export function workflowActor(workflowId: string): Actor {
+  return { id: `workflow:${workflowId}`, kind: 'system', role: 'system' };
+}
+
+function triggerOf(run: RunRow): StartInput['trigger'] {
+  const trigger = run.input.trigger as StartInput['trigger'] | undefined;
+  return trigger ?? { type: 'manual', eventId: null, payload: run.input };
+}
+
+/** Adds the step's new effects: tools queue behind those still pending, timers are armed. */
+function applyStep(state: RunState, step: Step, runId: string, position: number, at: number): RunState {
+  const tools: PendingTool[] = [];
+  const timers = { ...state.timers };
+  step.outcome.effects.forEach((effect: Effect, index) => {
+    if (effect.kind === 'tool') tools.push({ ...effect, key: `run:${runId}:${position}:${index}` });
+    else if (effect.kind === 'timer') timers[effect.name] = at + effect.delayMs;
+    else delete timers[effect.name];
+  });
+  const ended = step.outcome.status !== 'active';
+  return { ...state, pending: ended ? [] : [...state.pending, ...tools], timers: ended ? {} : timers };
+}
+
+function disposition(state: RunState, machineStatus: string, now: number): { status: RunStatus; waitingFor: string | null; wakeAt: Date | null } {
+  if (machineStatus === 'done') return { status: 'completed', waitingFor: null, wakeAt: null };
+  if (machineStatus === 'error' || machineStatus === 'stopped') return { status: 'failed', waitingFor: null, wakeAt: null };
+  const next = state.pending[0];
+  if (next?.waiting) {
+    const id = next.waiting.on === 'approval' ? (next.waiting.approvalId ?? next.waiting.actionId) : next.waiting.actionId;
+    return { status: 'waiting', waitingFor: `${next.waiting.on}:${id}`, wakeAt: null };
+  }
+  if (next) return { status: 'running', waitingFor: null, wakeAt: new Date(now) };
+  const timers = Object.entries(state.timers).sort(([, a], [, b]) => a - b);
+  const first = timers[0];
+  if (first) return { status: 'waiting', waitingFor: `timer:${first[0]}`, wakeAt: new Date(first[1]) };
+  return { status: 'waiting', waitingFor: 'event', wakeAt: null };
+}
+
+function statusChanged(before: RunStatus, after: RunStatus): boolean {
+  return before !== after;
+}
+
+function runUpdate(run: RunRow, status: RunStatus, waitingFor: string | null, steps: number): Record<string, unknown> {
+  return { runId: run.id, workflowId: run.workflow_id, status, waitingFor, steps };
+}
+
+async function failRun(
+  state: RunState | null,
+  commit: (entries: readonly JournalDraft[], next: RunState, step: Step | null) => Promise<DriveResult>,
+  code: string,
+  message: string,
+): Promise<DriveResult> {
+  const machine = { value: state?.machine.value ?? null, context: state?.machine.context ?? null, status: 'error' as const, error: `${code}: ${message}` };
+  return commit([], { machine, pending: [], timers: {}, steps: state?.steps ?? 0 }, null);
+}
