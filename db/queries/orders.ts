@@ -28,17 +28,28 @@ export async function findOrder(db: CommonQueryMethods, args: { orgUnitId: strin
     SELECT ${columns} FROM orders WHERE org_unit_id = ${args.orgUnitId} AND id = ${args.id}`);
 }
 
+export const blockedOrderRow = orderRow.extend({ previous_status: z.enum(orderStatuses) });
+
 /** placed | released → blocked. Null when the order is missing or in another status. */
 export async function blockOrder(
   db: CommonQueryMethods,
   args: { orgUnitId: string; id: string; reason: string; at: Date },
-): Promise<OrderRow | null> {
-  return db.maybeOne(sql.type(orderRow)`
-    UPDATE orders
+): Promise<z.infer<typeof blockedOrderRow> | null> {
+  // The CTE locks the row first, so the status it reports as previous is the one replaced.
+  return db.maybeOne(sql.type(blockedOrderRow)`
+    WITH previous AS (
+      SELECT id, status FROM orders
+       WHERE org_unit_id = ${args.orgUnitId} AND id = ${args.id}
+         AND status = ANY(${sql.array([...blockableOrderStatuses], 'text')})
+       FOR UPDATE
+    )
+    UPDATE orders o
        SET status = 'blocked', blocked_reason = ${args.reason}, updated_at = ${sql.timestamp(args.at)}
-     WHERE org_unit_id = ${args.orgUnitId} AND id = ${args.id}
-       AND status = ANY(${sql.array([...blockableOrderStatuses], 'text')})
-    RETURNING ${columns}`);
+      FROM previous
+     WHERE o.org_unit_id = ${args.orgUnitId} AND o.id = previous.id
+       AND o.status = ANY(${sql.array([...blockableOrderStatuses], 'text')})
+    RETURNING o.id, o.org_unit_id, o.external_id, o.product_id, o.quantity, o.currency, o.total_minor, o.status,
+              o.blocked_reason, o.updated_at, previous.status AS previous_status`);
 }
 
 /** blocked → released. Null when the order is missing or not blocked. */
