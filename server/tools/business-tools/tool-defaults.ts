@@ -3,13 +3,15 @@ import type { Role } from '../../../engine/kernel/index.js';
 import type { RetryPolicy } from '../../../engine/tools/tool.js';
 import { AppError } from '../../errors/catalog.js';
 
+// None of these is a read, so viewers are left out.
+const allowedRoles: readonly (Role | 'system')[] = Object.freeze(['founder', 'operator', 'agent', 'system']);
+
 /**
  * What every business tool shares. They write only our database, inside the router's
  * transaction, so one idempotency key is one committed change ('transactional').
  */
 export const businessToolDefaults = {
-  // None of these is a read, so viewers are left out.
-  allowedRoles: ['founder', 'operator', 'agent', 'system'] as readonly (Role | 'system')[],
+  allowedRoles,
   timeoutMs: 5_000,
   retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 } satisfies RetryPolicy,
   idempotency: 'transactional',
