@@ -37,3 +37,35 @@ export async function findProduct(db: CommonQueryMethods, args: { orgUnitId: str
   return db.maybeOne(sql.type(productRow)`
     SELECT ${columns} FROM products WHERE org_unit_id = ${args.orgUnitId} AND id = ${args.id}`);
 }
+
+export const repricedProductRow = productRow.extend({ previous_price_minor: z.number().int() });
+
+/** Sets an active product's price. Null when the product is missing or not active. */
+export async function setActiveProductPrice(
+  db: CommonQueryMethods,
+  args: { orgUnitId: string; id: string; priceMinor: number; at: Date },
+): Promise<z.infer<typeof repricedProductRow> | null> {
+  // The CTE locks the row first, so the previous price it reports is the one replaced.
+  return db.maybeOne(sql.type(repricedProductRow)`
+    WITH previous AS (
+      SELECT id, price_minor FROM products
+       WHERE org_unit_id = ${args.orgUnitId} AND id = ${args.id} AND status = 'active'
+       FOR UPDATE
+    )
+    UPDATE products p SET price_minor = ${args.priceMinor}, updated_at = ${sql.timestamp(args.at)}
+      FROM previous
+     WHERE p.org_unit_id = ${args.orgUnitId} AND p.id = previous.id AND p.status = 'active'
+    RETURNING p.id, p.org_unit_id, p.sku, p.name, p.category, p.currency, p.price_minor, p.unit_cost_minor, p.stock,
+              p.lead_time_days, p.status, p.updated_at, previous.price_minor AS previous_price_minor`);
+}
+
+export const productStatusRow = productRow.pick({ id: true, status: true });
+
+/** Id and status of each of the org unit's products among `ids` (missing ones are left out). */
+export async function findProductStatuses(
+  db: CommonQueryMethods,
+  args: { orgUnitId: string; ids: readonly string[] },
+): Promise<readonly z.infer<typeof productStatusRow>[]> {
+  return db.any(sql.type(productStatusRow)`
+    SELECT id, status FROM products WHERE org_unit_id = ${args.orgUnitId} AND id = ANY(${sql.array([...args.ids], 'uuid')})`);
+}
