@@ -30,3 +30,8 @@ export function text(maxLength: number): (value: string) => string {
     return trimmed;
   };
 }
+
+export function uuid(value: string): string {
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value)) throw new InvalidArgumentError('must be a UUID');
+  return value.toLowerCase();
+}

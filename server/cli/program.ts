@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerAuditCommands } from './commands/audit.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerPolicyCommands } from './commands/policy.js';
+import { registerReplayCommand } from './commands/replay.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/token.js';
@@ -26,6 +27,7 @@ export function buildProgram(context: CliContext): Command {
   registerTokenCommands(program, context);
   registerPolicyCommands(program, context);
   registerAuditCommands(program, context);
+  registerReplayCommand(program, context);
   return program;
 }
 

@@ -35,6 +35,9 @@ const envSchema = z.object({
   SHUTDOWN_GRACE_MS: z.coerce.number({ message: 'must be a number' }).int().min(0).max(600_000).default(10_000),
   TRUST_PROXY: booleanText.default('false'),
   BOS_PUBLIC_ORIGIN: z.string().url('must be a URL such as http://localhost:3000').optional(),
+  BOS_WORKFLOW_MODULES: z.string().optional(),
+  WORKFLOW_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(500).max(600_000).default(15_000),
+  WORKFLOW_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000).default(64),
 });
 
 export type Config = Readonly<{
@@ -47,6 +50,12 @@ export type Config = Readonly<{
   shutdownGraceMs: number;
   trustProxy: boolean;
   publicOrigin: string;
+  workflows: Readonly<{
+    /** Modules with a shop's own workflows and tools (paths, resolved from the working directory). */
+    modules: readonly string[];
+    leaseMs: number;
+    concurrency: number;
+  }>;
 }>;
 
 export class ConfigError extends Error {
@@ -84,5 +93,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     trustProxy: e.TRUST_PROXY,
     publicOrigin: e.BOS_PUBLIC_ORIGIN ?? `http://${shownHost}:${e.PORT}`,
+    workflows: Object.freeze({
+      modules: (e.BOS_WORKFLOW_MODULES ?? '').split(',').map((file) => file.trim()).filter((file) => file !== '').map((file) => path.resolve(cwd, file)),
+      leaseMs: e.WORKFLOW_LEASE_MS,
+      concurrency: e.WORKFLOW_CONCURRENCY,
+    }),
   });
 }

@@ -73,5 +73,7 @@ export const ingestedEventDto = z.object({
   recordedAt: z.string(),
   /** True when this key was seen before: the first event is returned and nothing is stored again. */
   duplicate: z.boolean(),
+  /** Workflow runs the event started (none for a duplicate). */
+  runs: z.array(z.object({ runId: z.string().uuid(), workflowId: z.string() })),
 });
 export type IngestedEventDto = z.infer<typeof ingestedEventDto>;

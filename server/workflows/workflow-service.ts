@@ -3,7 +3,8 @@ import { findAction, listActions } from '../../db/queries/actions.js';
 import { countRunsByStatus, findRun, findRunByKey, listRuns, readJournal, type RunRow, type RunStatus } from '../../db/queries/workflow-runs.js';
 import { findWorkflow, installWorkflow, listWorkflows, setWorkflowAutonomy, setWorkflowPaused, type WorkflowRow } from '../../db/queries/workflows.js';
 import type { Actor } from '../../engine/governance/index.js';
-import { replayJournal, type AutonomyLevel, type JournalEntry, type WorkflowCatalog } from '../../engine/workflows/index.js';
+import type { AutonomyLevel, WorkflowCatalog } from '../../engine/workflows/index.js';
+import { replayRun } from './replay-run.js';
 import type { Clock } from '../../engine/kernel/index.js';
 import { AppError, notFound } from '../errors/catalog.js';
 import type { AuditWriter } from '../governance/audit-writer.js';
@@ -98,15 +99,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps) {
       };
     },
 
-    async replay(orgUnitId: string, runId: string) {
-      const run = await runOrThrow(orgUnitId, runId);
-      const definition = catalog.version(run.workflow_id, run.definition_version);
-      if (!definition) {
-        throw new AppError('CONFLICT', `Workflow ${run.workflow_id} version ${run.definition_version} is not registered in this server, so its runs cannot be replayed`);
-      }
-      const journal = (await readJournal(pool, run.id)) as unknown as readonly JournalEntry[];
-      return { runId: run.id, ...replayJournal(definition, journal) };
-    },
+    replay: (orgUnitId: string, runId: string) => replayRun(pool, catalog, orgUnitId, runId),
 
     async setAutonomy(actor: Actor, orgUnitId: string, workflowId: string, level: AutonomyLevel, reason: string | undefined) {
       const current = await workflowOrThrow(orgUnitId, workflowId);
@@ -156,177 +149,13 @@ export function createWorkflowService(deps: WorkflowServiceDeps) {
     },
 
     async settleDraft(actor: Actor, orgUnitId: string, actionId: string, settle: { done: true; note: string } | { done: false; reason: string }) {
-      const action = await findAction(pool, orgUnitId, actionId);
+      const action = await findAction(pool, { orgUnitId, id: actionId });
       if (!action) throw notFound(`Draft ${actionId}`);
       const result = settle.done ? await router.completeDraft(orgUnitId, actionId, actor, settle.note) : await router.discardDraft(orgUnitId, actionId, actor, settle.reason);
       if (action.workflow_run_id) await runtime.wake([action.workflow_run_id]);
       return result;
     },
   };
-}
-
-export type WorkflowServiceDeps = Readonly<{
-  pool: DatabasePool;
-  catalog: WorkflowCatalog;
-  runtime: WorkflowRuntime;
-  router: ToolRouter;
-  governor: GovernorService;
-  audit: AuditWriter;
-  clock: Clock;
-}>;
-
-const iso = (date: Date | null) => (date === null ? null : date.toISOString());
-
-/** What operators and programs do with workflows: look, replay, set autonomy, pause, settle drafts. */
-export function createWorkflowService(deps: WorkflowServiceDeps) {
-  const { pool, catalog, runtime, router, governor, audit } = deps;
-
-  async function workflowOrThrow(orgUnitId: string, workflowId: string): Promise<WorkflowRow> {
-    const row = await findWorkflow(pool, orgUnitId, workflowId);
-    if (!row) throw notFound(`Workflow ${workflowId}`);
-    return row;
-  }
-
-  async function runOrThrow(orgUnitId: string, runId: string): Promise<RunRow> {
-    const run = await findRun(pool, orgUnitId, runId);
-    if (!run) throw notFound(`Run ${runId}`);
-    return run;
-  }
-
-  /** A change of a workflow's settings is a governed action: judged, audited, and refused with the verdict's reasons. */
-  async function governedChange(orgUnitId: string, actor: Actor, tool: string, input: Record<string, unknown>) {
-    return governor.authorize({ orgUnitId, actor, tool, input, context: {}, autonomous: actor.kind !== 'user' });
-  }
-
-  return {
-    /** Installs every registered workflow's latest version in these org units (idempotent). */
-    async install(orgUnitIds: readonly string[]): Promise<void> {
-      for (const orgUnitId of orgUnitIds) {
-        for (const definition of catalog.all()) {
-          await installWorkflow(pool, {
-            orgUnitId,
-            id: definition.id,
-            name: definition.name,
-            description: definition.description,
-            version: definition.version,
-            definition: { machine: definition.machine.id },
-            triggers: definition.triggers,
-            defaultAutonomy: definition.defaultAutonomy,
-          });
-        }
-      }
-    },
-
-    async list(orgUnitId: string) {
-      const [rows, counts] = await Promise.all([listWorkflows(pool, orgUnitId), countRunsByStatus(pool, orgUnitId)]);
-      return rows.map((row) => ({
-        id: row.id,
-        name: row.name,
-        description: row.description,
-        version: row.definition_version,
-        triggers: row.triggers,
-        autonomy: row.autonomy,
-        paused: row.paused,
-        runs: Object.fromEntries(
-          Object.entries(counts)
-            .filter(([key]) => key.startsWith(`${row.id}:`))
-            .map(([key, count]) => [key.slice(row.id.length + 1), count]),
-        ),
-        updatedAt: row.updated_at.toISOString(),
-      }));
-    },
-
-    async runs(orgUnitId: string, workflowId: string, filters: { status?: RunStatus; limit: number; before?: string }) {
-      await workflowOrThrow(orgUnitId, workflowId);
-      const rows = await listRuns(pool, { orgUnitId, workflowId, status: filters.status, limit: filters.limit, before: filters.before ? new Date(filters.before) : undefined });
-      return rows.map(runView);
-    },
-
-    async run(orgUnitId: string, runId: string) {
-      const run = await runOrThrow(orgUnitId, runId);
-      const journal = await readJournal(pool, run.id);
-      return {
-        ...runView(run),
-        journal: journal.map((entry) => ({ seq: entry.seq, kind: entry.kind, step: entry.step, payload: entry.payload, at: entry.created_at.toISOString() })),
-      };
-    },
-
-    async replay(orgUnitId: string, runId: string) {
-      const run = await runOrThrow(orgUnitId, runId);
-      const definition = catalog.version(run.workflow_id, run.definition_version);
-      if (!definition) {
-        throw new AppError('CONFLICT', `Workflow ${run.workflow_id} version ${run.definition_version} is not registered in this server, so its runs cannot be replayed`);
-      }
-      const journal = (await readJournal(pool, run.id)) as unknown as readonly JournalEntry[];
-      return { runId: run.id, ...replayJournal(definition, journal) };
-    },
-
-    async setAutonomy(actor: Actor, orgUnitId: string, workflowId: string, level: AutonomyLevel, reason: string | undefined) {
-      const current = await workflowOrThrow(orgUnitId, workflowId);
-      const verdict = await governedChange(orgUnitId, actor, 'workflows.set_autonomy', { workflowId, autonomyLevel: level, from: current.autonomy });
-      const changed = await setWorkflowAutonomy(pool, { orgUnitId, id: workflowId, autonomy: level });
-      if (!changed) throw notFound(`Workflow ${workflowId}`);
-      await audit.append(orgUnitId, {
-        kind: 'autonomy.changed',
-        actor: actor.id,
-        data: { workflowId, from: changed.before.autonomy, to: level, reason: reason ?? null, verdictId: verdict.id },
-      });
-      runtime.settingsChanged(orgUnitId, workflowId, { autonomy: level });
-      return { workflowId, orgUnitId, autonomyLevel: level, previousLevel: changed.before.autonomy, verdictId: verdict.id };
-    },
-
-    async setPaused(actor: Actor, orgUnitId: string, workflowId: string, paused: boolean) {
-      await workflowOrThrow(orgUnitId, workflowId);
-      const verdict = await governedChange(orgUnitId, actor, paused ? 'workflows.pause' : 'workflows.resume', { workflowId });
-      const row = await setWorkflowPaused(pool, { orgUnitId, id: workflowId, paused });
-      if (!row) throw notFound(`Workflow ${workflowId}`);
-      await audit.append(orgUnitId, { kind: 'action', actor: actor.id, data: { tool: paused ? 'workflows.pause' : 'workflows.resume', workflowId, verdictId: verdict.id } });
-      runtime.settingsChanged(orgUnitId, workflowId, { paused });
-      if (!paused) await runtime.wake();
-      return { workflowId, paused, verdictId: verdict.id };
-    },
-
-    async startRun(orgUnitId: string, workflowId: string, idempotencyKey: string, payload: Record<string, unknown>) {
-      await workflowOrThrow(orgUnitId, workflowId);
-      const created = await runtime.startRun(orgUnitId, workflowId, { idempotencyKey, trigger: { type: 'manual', payload } });
-      if (created) return { ...runView(created), duplicate: false };
-      const existing = await findRunByKey(pool, orgUnitId, idempotencyKey);
-      if (!existing) throw new AppError('CONFLICT', 'The run was created and removed concurrently; start it again');
-      return { ...runView(existing), duplicate: true };
-    },
-
-    async drafts(orgUnitId: string, limit: number) {
-      const rows = await listActions(pool, { orgUnitId, status: 'draft', limit });
-      return rows.map((row) => ({
-        actionId: row.id,
-        tool: row.tool,
-        input: row.input,
-        workflowRunId: row.workflow_run_id,
-        step: row.step,
-        status: row.status,
-        createdAt: row.created_at.toISOString(),
-      }));
-    },
-
-    async settleDraft(actor: Actor, orgUnitId: string, actionId: string, settle: { done: true; note: string } | { done: false; reason: string }) {
-      const action = await findAction(pool, orgUnitId, actionId);
-      if (!action) throw notFound(`Draft ${actionId}`);
-      const result = settle.done ? await router.completeDraft(orgUnitId, actionId, actor, settle.note) : await router.discardDraft(orgUnitId, actionId, actor, settle.reason);
-      if (action.workflow_run_id) await runtime.wake([action.workflow_run_id]);
-      return result;
-    },
-  };
-
-  async function listRunsByKey(orgUnitId: string, idempotencyKey: string): Promise<RunRow> {
-    const run = await findRunByKey(orgUnitId, idempotencyKey);
-    if (!run) throw new AppError('CONFLICT', 'The run was created and removed concurrently; start it again');
-    return run;
-  }
-
-  async function findRunByKey(orgUnitId: string, idempotencyKey: string): Promise<RunRow | null> {
-    const { findRunByKey: byKey } = await import('../../db/queries/workflow-runs.js');
-    return byKey(pool, orgUnitId, idempotencyKey);
-  }
 }
 
 export type WorkflowService = ReturnType<typeof createWorkflowService>;

@@ -12,7 +12,8 @@ const entry = path.join(root, 'server/cli/main.ts');
 /** Every variable loadConfig reads: a child sees only the ones a test sets. */
 const configVariables = [
   'NODE_ENV', 'HOST', 'PORT', 'DATABASE_URL', 'BOS_DATA_DIR', 'DATABASE_POOL_SIZE', 'LOG_LEVEL',
-  'RATE_LIMIT_PER_MINUTE', 'SHUTDOWN_GRACE_MS', 'TRUST_PROXY', 'BOS_PUBLIC_ORIGIN',
+  'RATE_LIMIT_PER_MINUTE', 'SHUTDOWN_GRACE_MS', 'TRUST_PROXY', 'BOS_PUBLIC_ORIGIN', 'BOS_WORKFLOW_MODULES',
+  'WORKFLOW_LEASE_MS', 'WORKFLOW_CONCURRENCY',
 ];
 
 export type CliEnv = Record<string, string>;

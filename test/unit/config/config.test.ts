@@ -24,6 +24,7 @@ describe('loadConfig', () => {
       shutdownGraceMs: 10_000,
       trustProxy: false,
       publicOrigin: 'http://127.0.0.1:3000',
+      workflows: { modules: [], leaseMs: 15_000, concurrency: 64 },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.database)).toBe(true);
@@ -32,6 +33,11 @@ describe('loadConfig', () => {
   it('selects PostgreSQL when DATABASE_URL is set', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://bos@db:5432/bos', DATABASE_POOL_SIZE: '4' });
     expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://bos@db:5432/bos', poolSize: 4 });
+  });
+
+  it('resolves workflow modules from the working directory', () => {
+    const config = loadConfig({ BOS_WORKFLOW_MODULES: 'shop/flows.ts, /opt/more.ts', WORKFLOW_LEASE_MS: '2000' }, '/srv/bos');
+    expect(config.workflows).toEqual({ modules: ['/srv/bos/shop/flows.ts', '/opt/more.ts'], leaseMs: 2000, concurrency: 64 });
   });
 
   it('treats an empty variable as unset', () => {

@@ -1,0 +1,4 @@
+import type { WorkflowDefinition } from '../../engine/workflows/index.js';
+
+/** The workflows every org unit gets; each is a versioned machine in this folder. */
+export const builtinWorkflows: readonly WorkflowDefinition[] = [];
