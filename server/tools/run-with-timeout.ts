@@ -18,6 +18,10 @@ export async function runWithTimeout<T>(toolName: string, timeoutMs: number, wor
   running.catch(() => undefined);
   try {
     return await Promise.race([running, timedOut]);
+  } catch (error) {
+    // A tool that honours the signal rejects with its own error as it aborts; the cause is still the timeout.
+    if (controller.signal.aborted) throw new ToolTimeoutError(toolName, timeoutMs);
+    throw error;
   } finally {
     clearTimeout(timer);
   }

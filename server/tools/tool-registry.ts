@@ -17,7 +17,7 @@ export class DuplicateToolError extends Error {
 
 const toolNamePattern = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
 
-export function createToolRegistry(tools: readonly ToolImplementation<never, unknown>[] = []): ToolRegistry {
+export function createToolRegistry(tools: readonly ToolImplementation[] = []): ToolRegistry {
   const byName = new Map<string, ToolImplementation>();
   const registry: ToolRegistry = {
     register(tool) {
