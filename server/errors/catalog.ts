@@ -36,6 +36,19 @@ export const errorCatalog = {
   LEDGER_NOT_REVERSIBLE: { status: 409, title: 'The transfer cannot be reversed' },
   RECONCILIATION_ALREADY_RECONCILED: { status: 409, title: 'The period is already reconciled' },
   DISPUTE_ALREADY_RESOLVED: { status: 409, title: 'The dispute is already resolved' },
+  // Tool router (server/tools): how a tool call was refused or failed.
+  TOOL_UNKNOWN: { status: 404, title: 'No tool has that name' },
+  TOOL_FORBIDDEN: { status: 403, title: 'That actor may not use this tool' },
+  IDEMPOTENCY_CONFLICT: { status: 409, title: 'That idempotency key was already used for a different call' },
+  PRECONDITION_FAILED: { status: 409, title: 'Live state does not allow the call right now' },
+  TOOL_TIMEOUT: { status: 504, title: 'The tool did not answer in time' },
+  TOOL_FAILED: { status: 502, title: 'The tool failed' },
+  TOOL_OUTPUT_INVALID: { status: 502, title: 'The tool answered with output that breaks its schema' },
+  TOOL_IN_PROGRESS: { status: 409, title: 'The call with that idempotency key is still running' },
+  APPROVAL_REJECTED: { status: 409, title: 'The approval was rejected' },
+  APPROVAL_PENDING: { status: 409, title: 'The approval has not been decided yet' },
+  DRAFT_DISCARDED: { status: 409, title: 'The draft was discarded' },
+  ACTION_NOT_DRAFT: { status: 409, title: 'The action is not a draft' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

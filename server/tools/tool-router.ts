@@ -1,0 +1,432 @@
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import type { CommonQueryMethods, DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import { findAction, findActionByKey, insertAction, updateActionOutcome, type ActionRow, type ActionStatus, type NewAction } from '../../db/queries/actions.js';
+import { findApprovalForAction } from '../../db/queries/approvals.js';
+import type { Action, Actor } from '../../engine/governance/index.js';
+import type { Clock, Random } from '../../engine/kernel/index.js';
+import { backoffDelayMs, mayRetry, requestHash, type ToolCall, type ToolCallResult } from '../../engine/tools/index.js';
+import { gateFor, type GateDecision } from '../../engine/workflows/autonomy.js';
+import { AppError, forbidden, notFound, validationFailed } from '../errors/catalog.js';
+import type { AuditWriter } from '../governance/audit-writer.js';
+import { systemActor } from '../governance/governance-deps.js';
+import type { GovernanceServices } from '../governance/governance-services.js';
+import type { RecordedVerdict } from '../governance/governor-service.js';
+import { errorJson, isRecord, resultFromRow } from './action-results.js';
+import { runWithTimeout } from './run-with-timeout.js';
+import { classifyFailure, ToolOutputError, type ToolFailure } from './tool-errors.js';
+import type { CallOptions, ToolImplementation, ToolReadContext, ToolRouter, ToolServices } from './tool-implementation.js';
+import { permissionProblem } from './tool-permissions.js';
+import type { ToolRegistry } from './tool-registry.js';
+
+export type ToolRouterDeps = Readonly<{
+  pool: DatabasePool;
+  governance: Pick<GovernanceServices, 'governor' | 'approvals' | 'incidents'>;
+  audit: AuditWriter;
+  clock: Clock;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  registry: ToolRegistry;
+  services: ToolServices;
+  /** Jitter for retry backoff. */
+  random: Random;
+  /** Waits between attempts; a timer unless given (tests pass one that returns at once). */
+  sleep?: (ms: number) => Promise<void>;
+  /** How long an approval the router requests stays open (default 24 hours). */
+  approvalExpiresInMs?: number;
+}>;
+
+const defaultApprovalMs = 24 * 3_600_000;
+const maxNote = 2000;
+const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The only way a side effect happens (DESIGN §4). Refusals before the key is claimed
+ * (unknown tool, permission, schema, precondition) write no action row, so the same key can
+ * be used again once the call is fixed; from the verdict on, the row claims the key and every
+ * repeat answers from it. The unique index on (org unit, key) decides which of concurrent
+ * callers owns a key: the others answer with its outcome, so a key executes at most once.
+ */
+export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
+  const { pool, governance, audit, clock, logger, registry, services, random } = deps;
+  const sleep = deps.sleep ?? timerSleep;
+  const approvalExpiresInMs = deps.approvalExpiresInMs ?? defaultApprovalMs;
+  const now = () => new Date(clock.now());
+
+  /** Every call ends here: one audit entry saying how it ended. */
+  async function finish(orgUnitId: string, actor: Actor, tool: string, result: ToolCallResult, extra: Readonly<Record<string, unknown>> = {}): Promise<ToolCallResult> {
+    const data: Record<string, unknown> = { ...extra, tool, actionId: result.actionId, verdictId: result.verdictId, status: result.status, duplicate: result.duplicate };
+    if (result.status === 'denied' || result.status === 'failed') data.code = result.code;
+    if (result.status === 'succeeded') Object.assign(data, { latencyMs: result.latencyMs, costMinor: result.costMinor });
+    try {
+      await audit.append(orgUnitId, { kind: 'action', actor: actor.id, data });
+    } catch (error) {
+      // The outcome is already on the action row; failing the call now would misreport it.
+      logger.error({ err: error, orgUnitId, tool, actionId: result.actionId }, 'tools: the audit entry for a call could not be written');
+    }
+    return result;
+  }
+
+  const refused = (code: string, message: string, actionId: string | null = null, verdictId: string | null = null): ToolCallResult => ({
+    status: 'denied',
+    actionId,
+    verdictId,
+    code,
+    message,
+    duplicate: false,
+  });
+
+  async function outcomeOf(db: CommonQueryMethods, row: ActionRow, duplicate: boolean): Promise<ToolCallResult> {
+    const approval = row.status === 'awaiting_approval' ? await findApprovalForAction(db, { orgUnitId: row.org_unit_id, actionId: row.id }) : null;
+    return resultFromRow(row, duplicate, approval?.id ?? null);
+  }
+
+  /** A key seen before: the first call's outcome if this is the same call, a conflict if not. */
+  async function answerRepeat(db: CommonQueryMethods, row: ActionRow, hash: string): Promise<ToolCallResult> {
+    if (row.action_hash !== hash) {
+      return refused('IDEMPOTENCY_CONFLICT', `idempotency key ${row.idempotency_key} was already used for a different call (action ${row.id}, ${row.tool})`);
+    }
+    return outcomeOf(db, row, true);
+  }
+
+  function readContext(db: CommonQueryMethods, orgUnitId: string): ToolReadContext {
+    return { db, orgUnitId, clock, services };
+  }
+
+  /**
+   * Runs a claimed (`running`) action to its outcome. Without a caller's transaction it
+   * retries transient failures with backoff and opens an incident when they run out; inside
+   * one it tries once and hands the failure back, because the caller owns retries.
+   */
+  async function execute(row: ActionRow, tool: ToolImplementation, input: unknown, actor: Actor, options: CallOptions): Promise<ToolCallResult> {
+    const { spec } = tool;
+    const db = options.db ?? pool;
+    const started = performance.now();
+    const costMinor = spec.cost(input);
+    const maxAttempts = options.db ? 1 : Math.max(1, spec.retry.maxAttempts);
+    let failure: ToolFailure = { code: 'TOOL_FAILED', message: 'not attempted', transient: false };
+    let attempt = 0;
+    while (attempt < maxAttempts) {
+      attempt += 1;
+      try {
+        const settled = await attemptOnce(row, tool, input, actor, options, { attempt, started, costMinor });
+        return resultFromRow(settled, false, null);
+      } catch (error) {
+        failure = classifyFailure(error);
+        logger.warn({ err: error, tool: spec.name, actionId: row.id, attempt, transient: failure.transient }, 'tools: an attempt failed');
+        if (!failure.transient || !mayRetry({ ...spec.retry, maxAttempts }, attempt)) break;
+        await sleep(backoffDelayMs(spec.retry, attempt, random));
+      }
+    }
+    const failed = await updateActionOutcome(db, {
+      orgUnitId: row.org_unit_id,
+      id: row.id,
+      from: ['running'],
+      outcome: {
+        status: 'failed',
+        outputJson: null,
+        errorJson: errorJson(failure.code, failure.message, { transient: failure.transient }),
+        attempts: attempt,
+        latencyMs: performance.now() - started,
+        costMinor,
+        completedAt: now(),
+      },
+    });
+    if (!options.db && failure.transient) await openRetriesExhausted(row, failure, attempt);
+    if (!failed) return outcomeOf(db, (await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, false);
+    return resultFromRow(failed, false, null);
+  }
+
+  /**
+   * One attempt. A transactional tool runs inside a transaction (a savepoint in the caller's)
+   * that also marks the row succeeded, so its writes and its outcome commit together or not
+   * at all. A keyed tool reaches services that open their own transactions; holding one
+   * around it would pin a second connection, which on the embedded one-connection pool waits
+   * forever. Its key makes a repeat after a crash harmless, so the row is updated after it.
+   */
+  async function attemptOnce(
+    row: ActionRow,
+    tool: ToolImplementation,
+    input: unknown,
+    actor: Actor,
+    options: CallOptions,
+    progress: Readonly<{ attempt: number; started: number; costMinor: number }>,
+  ): Promise<ActionRow> {
+    const { spec } = tool;
+    const run = async (db: DatabaseTransactionConnection): Promise<ActionRow> => {
+      const output = await runWithTimeout(spec.name, spec.timeoutMs, (signal) =>
+        tool.execute({ ...readContext(db, row.org_unit_id), db, actor, idempotencyKey: row.idempotency_key, signal }, input),
+      );
+      const checked = spec.output.safeParse(output);
+      if (!checked.success) throw new ToolOutputError(spec.name, checked.error.issues.map((issue) => issue.path.join('.') || '(output)'));
+      const settled = await updateActionOutcome(db, {
+        orgUnitId: row.org_unit_id,
+        id: row.id,
+        from: ['running'],
+        outcome: {
+          status: 'succeeded',
+          outputJson: JSON.stringify(checked.data ?? null),
+          errorJson: null,
+          attempts: progress.attempt,
+          latencyMs: performance.now() - progress.started,
+          costMinor: progress.costMinor,
+          completedAt: now(),
+        },
+      });
+      if (!settled) throw new AppError('CONFLICT', `action ${row.id} was settled by someone else while it ran`);
+      return settled;
+    };
+    if (spec.idempotency === 'keyed') return run(options.db ?? pool);
+    return options.db ? options.db.transaction(run) : pool.transaction(run);
+  }
+
+  async function openRetriesExhausted(row: ActionRow, failure: ToolFailure, attempts: number): Promise<void> {
+    try {
+      await governance.incidents.open(
+        {
+          orgUnitId: row.org_unit_id,
+          severity: 'high',
+          source: row.workflow_run_id ? 'workflow' : 'system',
+          title: `${row.tool} failed after ${attempts} attempts`.slice(0, 500),
+          description: `action ${row.id} (key ${row.idempotency_key}): ${failure.code}: ${failure.message}`.slice(0, 10_000),
+          links: row.workflow_run_id ? [{ kind: 'workflow_run', id: row.workflow_run_id }] : [],
+        },
+        systemActor,
+      );
+    } catch (error) {
+      logger.error({ err: error, actionId: row.id }, 'tools: could not open the incident for exhausted retries');
+    }
+  }
+
+  /** Claims the key with the row the gate calls for; null when another call claimed it first. */
+  function newRow(call: ToolCall, input: unknown, hash: string, context: Readonly<Record<string, unknown>>, fields: Pick<NewAction, 'status' | 'verdictId' | 'outputJson' | 'errorJson' | 'costMinor'>): NewAction {
+    const at = now();
+    const settled: readonly ActionStatus[] = ['succeeded', 'denied'];
+    return {
+      orgUnitId: call.orgUnitId,
+      actor: call.actor.id,
+      actorRole: call.actor.role,
+      tool: call.tool,
+      mode: call.mode,
+      inputJson: JSON.stringify(input ?? null),
+      contextJson: JSON.stringify(context),
+      actionHash: hash,
+      idempotencyKey: call.idempotencyKey,
+      workflowRunId: call.workflow?.runId ?? null,
+      step: call.workflow?.step ?? null,
+      at,
+      completedAt: settled.includes(fields.status) ? at : null,
+      ...fields,
+    };
+  }
+
+  async function previewOutput(tool: ToolImplementation, call: ToolCall, input: unknown, decision: GateDecision, db: CommonQueryMethods): Promise<Record<string, unknown>> {
+    const base = { gate: decision.gate, reason: decision.reason, costMinor: tool.spec.cost(input) };
+    if (call.mode !== 'simulate') return base;
+    const simulated = tool.simulate ? await tool.simulate(readContext(db, call.orgUnitId), input) : { description: `${tool.spec.name} would run with this input`, input };
+    return { ...base, simulation: simulated };
+  }
+
+  async function settleAfterVerdict(
+    call: ToolCall,
+    tool: ToolImplementation,
+    input: unknown,
+    hash: string,
+    judged: Action,
+    verdict: RecordedVerdict,
+    decision: GateDecision,
+    options: CallOptions,
+  ): Promise<ToolCallResult> {
+    const db = options.db ?? pool;
+    const claim = async (fields: Parameters<typeof newRow>[4]): Promise<ActionRow | ToolCallResult> => {
+      const row = await insertAction(db, newRow(call, input, hash, judged.context, fields));
+      if (row) return row;
+      const winner = await findActionByKey(db, { orgUnitId: call.orgUnitId, idempotencyKey: call.idempotencyKey });
+      if (!winner) throw new AppError('CONFLICT', `idempotency key ${call.idempotencyKey} is taken but its action cannot be read`);
+      return answerRepeat(db, winner, hash);
+    };
+    const base = { verdictId: verdict.id, outputJson: null, errorJson: null, costMinor: 0 };
+
+    if (decision.gate === 'deny') {
+      const message = `governance denied ${call.tool} (verdict ${verdict.id}): ${verdictReasons(verdict)}`;
+      const row = await claim({ ...base, status: 'denied', errorJson: errorJson('GOV_DENIED', message, { failClosed: verdict.failClosed }) });
+      return isResult(row) ? row : resultFromRow(row, false, null);
+    }
+    if (call.mode !== 'execute') {
+      const output = await previewOutput(tool, call, input, decision, db);
+      const row = await claim({ ...base, status: 'succeeded', outputJson: JSON.stringify(output) });
+      return isResult(row) ? row : resultFromRow(row, false, null);
+    }
+    if (decision.gate === 'draft') {
+      const row = await claim({ ...base, status: 'draft' });
+      return isResult(row) ? row : resultFromRow(row, false, null);
+    }
+    if (decision.gate === 'await_approval') {
+      const row = await claim({ ...base, status: 'awaiting_approval' });
+      if (isResult(row)) return row;
+      return requestApproval(row, judged, verdict, decision, options);
+    }
+    const row = await claim({ ...base, status: 'running' });
+    if (isResult(row)) return row;
+    return execute(row, tool, input, call.actor, options);
+  }
+
+  async function requestApproval(row: ActionRow, judged: Action, verdict: RecordedVerdict, decision: GateDecision, options: CallOptions): Promise<ToolCallResult> {
+    // An autonomy gate waits on an allow verdict; the approval service only takes require_approval
+    // ones, so the verdict it binds to says why a person is asked.
+    const binding: RecordedVerdict = verdict.outcome === 'require_approval' ? verdict : { ...verdict, outcome: 'require_approval' };
+    try {
+      const approval = await governance.approvals.request(judged, binding, {
+        expiresInMs: approvalExpiresInMs,
+        actionId: row.id,
+        workflowRunId: row.workflow_run_id ?? undefined,
+        summary: verdict.outcome === 'require_approval' ? undefined : `${row.tool}: ${decision.reason}`,
+      });
+      return { status: 'awaiting_approval', actionId: row.id, verdictId: verdict.id, approvalId: approval.id, duplicate: false };
+    } catch (error) {
+      const failure = classifyFailure(error);
+      const failed = await updateActionOutcome(options.db ?? pool, {
+        orgUnitId: row.org_unit_id,
+        id: row.id,
+        from: ['awaiting_approval'],
+        outcome: { status: 'failed', outputJson: null, errorJson: errorJson(failure.code, `the approval could not be requested: ${failure.message}`, { transient: failure.transient }), completedAt: now() },
+      });
+      return failed ? resultFromRow(failed, false, null) : refused(failure.code, failure.message, row.id, verdict.id);
+    }
+  }
+
+  async function settleDraft(orgUnitId: string, actionId: string, by: Actor, text: string, to: 'succeeded' | 'discarded'): Promise<ToolCallResult> {
+    if (by.kind !== 'user' || !['founder', 'operator'].includes(by.role)) throw forbidden(`a ${by.role} cannot settle a draft; a founder or an operator does`);
+    const trimmed = text.trim();
+    const field = to === 'succeeded' ? 'note' : 'reason';
+    if (trimmed.length === 0 || trimmed.length > maxNote) throw validationFailed([{ path: field, message: `must be 1 to ${maxNote} characters` }]);
+    const settled = await updateActionOutcome(pool, {
+      orgUnitId,
+      id: actionId,
+      from: ['draft'],
+      outcome:
+        to === 'succeeded'
+          ? { status: 'succeeded', outputJson: JSON.stringify({ completedBy: by.id, note: trimmed }), errorJson: null, completedAt: now() }
+          : { status: 'discarded', outputJson: null, errorJson: errorJson('DRAFT_DISCARDED', trimmed, { discardedBy: by.id }), completedAt: now() },
+    });
+    if (settled) return finish(orgUnitId, by, settled.tool, resultFromRow(settled, false, null), { draft: to });
+    const row = await findAction(pool, { orgUnitId, id: actionId });
+    if (!row) throw notFound(`action ${actionId}`);
+    const sameWay = to === 'succeeded' ? row.status === 'succeeded' && isRecord(row.output) && 'completedBy' in row.output : row.status === 'discarded';
+    if (sameWay) return finish(orgUnitId, by, row.tool, resultFromRow(row, true, null), { draft: to });
+    throw new AppError('ACTION_NOT_DRAFT', `action ${actionId} is ${row.status}, not a draft; it cannot be ${to === 'succeeded' ? 'completed' : 'discarded'}`, { status: row.status });
+  }
+
+  return {
+    async call(call, options = {}) {
+      const db = options.db ?? pool;
+      const { orgUnitId, actor } = call;
+      const tool = registry.lookup(call.tool);
+      if (!tool) return finish(orgUnitId, actor, call.tool, refused('TOOL_UNKNOWN', `no tool named ${call.tool} is registered`));
+      const forbiddenWhy = await permissionProblem(db, orgUnitId, actor, tool.spec);
+      if (forbiddenWhy) return finish(orgUnitId, actor, call.tool, refused('TOOL_FORBIDDEN', forbiddenWhy));
+      const parsed = tool.spec.input.safeParse(call.input);
+      if (!parsed.success) {
+        const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`);
+        return finish(orgUnitId, actor, call.tool, refused('VALIDATION_FAILED', `${call.tool} input is not valid: ${problems.join('; ')}`));
+      }
+      const input = parsed.data;
+      const asCalled: Action = { orgUnitId, actor, tool: call.tool, input: inputRecord(input), context: call.context ?? {}, autonomous: actor.kind !== 'user' };
+      const hash = requestHash(asCalled, call.mode);
+      const seen = await findActionByKey(db, { orgUnitId, idempotencyKey: call.idempotencyKey });
+      if (seen) return finish(orgUnitId, actor, call.tool, await answerRepeat(db, seen, hash));
+
+      const read = readContext(db, orgUnitId);
+      const problem = tool.precondition ? await tool.precondition(read, input) : undefined;
+      if (problem !== undefined) return finish(orgUnitId, actor, call.tool, refused('PRECONDITION_FAILED', `${call.tool} cannot run now: ${problem}`));
+      const facts = tool.facts ? await tool.facts(read, input) : {};
+      const judged = judgedAction(asCalled, facts);
+      const verdict = await governance.governor.evaluate(judged);
+      const decision = gateFor({ level: call.workflow?.autonomy, effect: tool.spec.effect, risk: tool.spec.risk, verdict: verdict.outcome });
+      const result = await settleAfterVerdict(call, tool, input, hash, judged, verdict, decision, options);
+      return finish(orgUnitId, actor, call.tool, result, { mode: call.mode, gate: decision.gate });
+    },
+
+    async resumeApproved(orgUnitId, actionId, options = {}) {
+      const db = options.db ?? pool;
+      const row = await findAction(db, { orgUnitId, id: actionId });
+      if (!row) throw notFound(`action ${actionId}`);
+      const actor = actorOf(row);
+      if (row.status !== 'awaiting_approval') return finish(orgUnitId, actor, row.tool, await outcomeOf(db, row, true), { resumed: true });
+      const approval = await findApprovalForAction(db, { orgUnitId, actionId });
+      if (!approval) throw new AppError('CONFLICT', `action ${actionId} awaits an approval that does not exist`);
+      const lapsed = approval.status === 'pending' && approval.expires_at.getTime() <= clock.now();
+      if (approval.status === 'pending' && !lapsed) return finish(orgUnitId, actor, row.tool, await outcomeOf(db, row, false), { resumed: true });
+      if (approval.status !== 'approved') {
+        const code = approval.status === 'rejected' ? 'APPROVAL_REJECTED' : approval.status === 'void' ? 'APPROVAL_VOID' : 'APPROVAL_EXPIRED';
+        const why = approval.status === 'rejected' ? `rejected by ${approval.decided_by ?? 'someone'}: ${approval.decision_reason ?? ''}` : lapsed ? 'expired' : approval.status;
+        return finish(orgUnitId, actor, row.tool, await settleRow(db, row, 'denied', errorJson(code, `approval ${approval.id} was ${why}`), true), { resumed: true, approvalId: approval.id });
+      }
+      const claimed = await updateActionOutcome(db, { orgUnitId, id: actionId, from: ['awaiting_approval'], outcome: { status: 'running', outputJson: null, errorJson: null, completedAt: null } });
+      if (!claimed) return finish(orgUnitId, actor, row.tool, await outcomeOf(db, (await findAction(db, { orgUnitId, id: actionId })) ?? row, true), { resumed: true });
+      const tool = registry.lookup(row.tool);
+      const parsed = tool?.spec.input.safeParse(row.input);
+      if (!tool || !parsed?.success) {
+        const why = tool ? `the stored input no longer fits ${row.tool}` : `no tool named ${row.tool} is registered`;
+        return finish(orgUnitId, actor, row.tool, await settleRow(db, claimed, 'failed', errorJson(tool ? 'VALIDATION_FAILED' : 'TOOL_UNKNOWN', why, { transient: false }), false));
+      }
+      // Live state may have moved while the approval waited.
+      const problem = tool.precondition ? await tool.precondition(readContext(db, orgUnitId), parsed.data) : undefined;
+      if (problem !== undefined) {
+        return finish(orgUnitId, actor, row.tool, await settleRow(db, claimed, 'denied', errorJson('PRECONDITION_FAILED', `${row.tool} cannot run now: ${problem}`), false));
+      }
+      return finish(orgUnitId, actor, row.tool, await execute(claimed, tool, parsed.data, actor, options), { resumed: true, approvalId: approval.id });
+    },
+
+    completeDraft: (orgUnitId, actionId, by, note) => settleDraft(orgUnitId, actionId, by, note, 'succeeded'),
+    discardDraft: (orgUnitId, actionId, by, reason) => settleDraft(orgUnitId, actionId, by, reason, 'discarded'),
+    specs: () => registry.specs(),
+  };
+
+  /** Ends an action that will not run: one still awaiting its approval, or one the resume path claimed. */
+  async function settleRow(db: CommonQueryMethods, row: ActionRow, status: 'denied' | 'failed', error: string, awaiting: boolean): Promise<ToolCallResult> {
+    const from: ActionStatus[] = awaiting ? ['awaiting_approval'] : ['running'];
+    const settled = await updateActionOutcome(db, { orgUnitId: row.org_unit_id, id: row.id, from, outcome: { status, outputJson: null, errorJson: error, completedAt: now() } });
+    if (settled) return resultFromRow(settled, false, null);
+    return outcomeOf(db, (await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, true);
+  }
+}
+
+const isResult = (value: ActionRow | ToolCallResult): value is ToolCallResult => 'status' in value && 'duplicate' in value;
+
+function inputRecord(input: unknown): Readonly<Record<string, unknown>> {
+  return isRecord(input) ? input : { value: input };
+}
+
+/**
+ * The action the governor judges: the caller's facts under the tool's own (a tool's facts
+ * about live state win over a caller's claim), and the twin's `projected` and `risk`
+ * figures, when given as facts, where policies read them.
+ */
+function judgedAction(asCalled: Action, facts: Readonly<Record<string, unknown>>): Action {
+  const context = { ...asCalled.context, ...facts };
+  const projected = numbersOf(context.projected);
+  const risk = numbersOf(context.risk);
+  return { ...asCalled, context, ...(projected ? { projected } : {}), ...(risk ? { risk } : {}) };
+}
+
+function numbersOf(value: unknown): Record<string, number> | undefined {
+  if (!isRecord(value)) return undefined;
+  const entries = Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
+}
+
+function verdictReasons(verdict: RecordedVerdict): string {
+  const reasons = [
+    ...verdict.invariants.map((refusal) => `${refusal.name}: ${refusal.message}`),
+    ...verdict.matched.filter((match) => match.effect === 'deny').map((match) => `${match.policy} v${match.version}: ${match.message}`),
+    ...verdict.failures.map((failure) => `${failure.policy} v${failure.version} failed closed (${failure.code}): ${failure.reason}`),
+  ];
+  return reasons.join('; ') || 'no reason recorded';
+}
+
+/** The actor a stored action was proposed by; its kind follows from the role, as principals' does. */
+function actorOf(row: ActionRow): Actor {
+  const kind = row.actor_role === 'system' ? 'system' : row.actor_role === 'agent' ? 'agent' : 'user';
+  return { id: row.actor, kind, role: row.actor_role };
+}
+
