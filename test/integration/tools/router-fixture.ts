@@ -49,9 +49,7 @@ export function recordTool(name: string, options: { effect?: EffectClass; risk?:
       idempotency: 'transactional',
       cost: (input) => 5 + input.value,
     },
-    async precondition(_context, input) {
-      return input.note === 'retired' ? 'the product is retired' : undefined;
-    },
+    precondition: (_context, input) => Promise.resolve(input.note === 'retired' ? 'the product is retired' : undefined),
     async execute(context, input) {
       await writeEffect(context.db, context.orgUnitId, context.idempotencyKey, input.value);
       return { written: input.value };

@@ -36,9 +36,9 @@ async function actionCount(org: string): Promise<number> {
   return fx.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM actions WHERE org_unit_id = ${org}`);
 }
 
-function expectStatus<S extends ToolCallResult['status']>(result: ToolCallResult, status: S): Extract<ToolCallResult, { status: S }> {
+function expectStatus<S extends ToolCallResult['status']>(result: ToolCallResult, status: S): ToolCallResult & { status: S } {
   expect(result, JSON.stringify(result)).toMatchObject({ status });
-  return result as Extract<ToolCallResult, { status: S }>;
+  return result as ToolCallResult & { status: S };
 }
 
 describe('refusals before the key is claimed', () => {
