@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { CommonQueryMethods, DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { findAction, findActionByKey, insertAction, updateActionOutcome, type ActionRow, type ActionStatus, type NewAction } from '../../db/queries/actions.js';
-import { findApprovalForAction } from '../../db/queries/approvals.js';
+import { findApproval } from '../../db/queries/approvals.js';
 import type { Action, Actor } from '../../engine/governance/index.js';
 import type { Clock, Random } from '../../engine/kernel/index.js';
 import { backoffDelayMs, mayRetry, requestHash, type ToolCall, type ToolCallResult } from '../../engine/tools/index.js';
@@ -13,6 +13,7 @@ import { systemActor } from '../governance/governance-deps.js';
 import type { GovernanceServices } from '../governance/governance-services.js';
 import type { RecordedVerdict } from '../governance/governor-service.js';
 import { errorJson, isRecord, resultFromRow } from './action-results.js';
+import { createDetached } from './detached.js';
 import { runWithTimeout } from './run-with-timeout.js';
 import { classifyFailure, ToolOutputError, type ToolFailure } from './tool-errors.js';
 import type { CallOptions, ToolImplementation, ToolReadContext, ToolRouter, ToolServices } from './tool-implementation.js';
@@ -51,6 +52,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
   const sleep = deps.sleep ?? timerSleep;
   const approvalExpiresInMs = deps.approvalExpiresInMs ?? defaultApprovalMs;
   const now = () => new Date(clock.now());
+  const detached = createDetached();
 
   /** Every call ends here: one audit entry saying how it ended. */
   async function finish(orgUnitId: string, actor: Actor, tool: string, result: ToolCallResult, extra: Readonly<Record<string, unknown>> = {}): Promise<ToolCallResult> {
@@ -58,7 +60,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     if (result.status === 'denied' || result.status === 'failed') data.code = result.code;
     if (result.status === 'succeeded') Object.assign(data, { latencyMs: result.latencyMs, costMinor: result.costMinor });
     try {
-      await audit.append(orgUnitId, { kind: 'action', actor: actor.id, data });
+      await detached(() => audit.append(orgUnitId, { kind: 'action', actor: actor.id, data }));
     } catch (error) {
       // The outcome is already on the action row; failing the call now would misreport it.
       logger.error({ err: error, orgUnitId, tool, actionId: result.actionId }, 'tools: the audit entry for a call could not be written');
@@ -75,17 +77,12 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     duplicate: false,
   });
 
-  async function outcomeOf(db: CommonQueryMethods, row: ActionRow, duplicate: boolean): Promise<ToolCallResult> {
-    const approval = row.status === 'awaiting_approval' ? await findApprovalForAction(db, { orgUnitId: row.org_unit_id, actionId: row.id }) : null;
-    return resultFromRow(row, duplicate, approval?.id ?? null);
-  }
-
   /** A key seen before: the first call's outcome if this is the same call, a conflict if not. */
-  async function answerRepeat(db: CommonQueryMethods, row: ActionRow, hash: string): Promise<ToolCallResult> {
+  function answerRepeat(row: ActionRow, hash: string): ToolCallResult {
     if (row.action_hash !== hash) {
       return refused('IDEMPOTENCY_CONFLICT', `idempotency key ${row.idempotency_key} was already used for a different call (action ${row.id}, ${row.tool})`);
     }
-    return outcomeOf(db, row, true);
+    return resultFromRow(row, true);
   }
 
   function readContext(db: CommonQueryMethods, orgUnitId: string): ToolReadContext {
@@ -109,7 +106,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       attempt += 1;
       try {
         const settled = await attemptOnce(row, tool, input, actor, options, { attempt, started, costMinor });
-        return resultFromRow(settled, false, null);
+        return resultFromRow(settled, false);
       } catch (error) {
         failure = classifyFailure(error);
         logger.warn({ err: error, tool: spec.name, actionId: row.id, attempt, transient: failure.transient }, 'tools: an attempt failed');
@@ -132,8 +129,8 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       },
     });
     if (!options.db && failure.transient) await openRetriesExhausted(row, failure, attempt);
-    if (!failed) return outcomeOf(db, (await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, false);
-    return resultFromRow(failed, false, null);
+    if (!failed) return resultFromRow((await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, false);
+    return resultFromRow(failed, false);
   }
 
   /**
@@ -175,13 +172,13 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       if (!settled) throw new AppError('CONFLICT', `action ${row.id} was settled by someone else while it ran`);
       return settled;
     };
-    if (spec.idempotency === 'keyed') return run(options.db ?? pool);
+    if (spec.idempotency === 'keyed') return options.db ? detached(() => run(options.db ?? pool)) : run(pool);
     return options.db ? options.db.transaction(run) : pool.transaction(run);
   }
 
   async function openRetriesExhausted(row: ActionRow, failure: ToolFailure, attempts: number): Promise<void> {
     try {
-      await governance.incidents.open(
+      await detached(() => governance.incidents.open(
         {
           orgUnitId: row.org_unit_id,
           severity: 'high',
@@ -191,7 +188,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
           links: row.workflow_run_id ? [{ kind: 'workflow_run', id: row.workflow_run_id }] : [],
         },
         systemActor,
-      );
+      ));
     } catch (error) {
       logger.error({ err: error, actionId: row.id }, 'tools: could not open the incident for exhausted retries');
     }
@@ -242,26 +239,27 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       if (row) return row;
       const winner = await findActionByKey(db, { orgUnitId: call.orgUnitId, idempotencyKey: call.idempotencyKey });
       if (!winner) throw new AppError('CONFLICT', `idempotency key ${call.idempotencyKey} is taken but its action cannot be read`);
-      return answerRepeat(db, winner, hash);
+      return answerRepeat(winner, hash);
     };
     const base = { verdictId: verdict.id, outputJson: null, errorJson: null, costMinor: 0 };
 
     if (decision.gate === 'deny') {
       const message = `governance denied ${call.tool} (verdict ${verdict.id}): ${verdictReasons(verdict)}`;
       const row = await claim({ ...base, status: 'denied', errorJson: errorJson('GOV_DENIED', message, { failClosed: verdict.failClosed }) });
-      return isResult(row) ? row : resultFromRow(row, false, null);
+      return isResult(row) ? row : resultFromRow(row, false);
     }
     if (call.mode !== 'execute') {
       const output = await previewOutput(tool, call, input, decision, db);
       const row = await claim({ ...base, status: 'succeeded', outputJson: JSON.stringify(output) });
-      return isResult(row) ? row : resultFromRow(row, false, null);
+      return isResult(row) ? row : resultFromRow(row, false);
     }
     if (decision.gate === 'draft') {
       const row = await claim({ ...base, status: 'draft' });
-      return isResult(row) ? row : resultFromRow(row, false, null);
+      return isResult(row) ? row : resultFromRow(row, false);
     }
     if (decision.gate === 'await_approval') {
-      const row = await claim({ ...base, status: 'awaiting_approval' });
+      // Pending until the approval exists, so a concurrent repeat answers "in progress", never a missing approval id.
+      const row = await claim({ ...base, status: 'pending' });
       if (isResult(row)) return row;
       return requestApproval(row, judged, verdict, decision, options);
     }
@@ -274,23 +272,36 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     // An autonomy gate waits on an allow verdict; the approval service only takes require_approval
     // ones, so the verdict it binds to says why a person is asked.
     const binding: RecordedVerdict = verdict.outcome === 'require_approval' ? verdict : { ...verdict, outcome: 'require_approval' };
+    const db = options.db ?? pool;
     try {
-      const approval = await governance.approvals.request(judged, binding, {
-        expiresInMs: approvalExpiresInMs,
-        actionId: row.id,
-        workflowRunId: row.workflow_run_id ?? undefined,
-        summary: verdict.outcome === 'require_approval' ? undefined : `${row.tool}: ${decision.reason}`,
-      });
-      return { status: 'awaiting_approval', actionId: row.id, verdictId: verdict.id, approvalId: approval.id, duplicate: false };
-    } catch (error) {
-      const failure = classifyFailure(error);
-      const failed = await updateActionOutcome(options.db ?? pool, {
+      const approval = await detached(() =>
+        governance.approvals.request(judged, binding, {
+          expiresInMs: approvalExpiresInMs,
+          // The approval row references the action row, which a caller's transaction has not
+          // committed yet (another connection's insert would wait on it for ever); the link
+          // then lives on the action row alone.
+          actionId: options.db ? undefined : row.id,
+          workflowRunId: row.workflow_run_id ?? undefined,
+          summary: verdict.outcome === 'require_approval' ? undefined : `${row.tool}: ${decision.reason}`,
+        }),
+      );
+      const waiting = await updateActionOutcome(db, {
         orgUnitId: row.org_unit_id,
         id: row.id,
-        from: ['awaiting_approval'],
+        from: ['pending'],
+        outcome: { status: 'awaiting_approval', outputJson: JSON.stringify({ approvalId: approval.id }), errorJson: null, completedAt: null },
+      });
+      if (!waiting) throw new AppError('CONFLICT', `action ${row.id} changed while its approval was requested`);
+      return resultFromRow(waiting, false);
+    } catch (error) {
+      const failure = classifyFailure(error);
+      const failed = await updateActionOutcome(db, {
+        orgUnitId: row.org_unit_id,
+        id: row.id,
+        from: ['pending'],
         outcome: { status: 'failed', outputJson: null, errorJson: errorJson(failure.code, `the approval could not be requested: ${failure.message}`, { transient: failure.transient }), completedAt: now() },
       });
-      return failed ? resultFromRow(failed, false, null) : refused(failure.code, failure.message, row.id, verdict.id);
+      return failed ? resultFromRow(failed, false) : refused(failure.code, failure.message, row.id, verdict.id);
     }
   }
 
@@ -308,11 +319,11 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
           ? { status: 'succeeded', outputJson: JSON.stringify({ completedBy: by.id, note: trimmed }), errorJson: null, completedAt: now() }
           : { status: 'discarded', outputJson: null, errorJson: errorJson('DRAFT_DISCARDED', trimmed, { discardedBy: by.id }), completedAt: now() },
     });
-    if (settled) return finish(orgUnitId, by, settled.tool, resultFromRow(settled, false, null), { draft: to });
+    if (settled) return finish(orgUnitId, by, settled.tool, resultFromRow(settled, false), { draft: to });
     const row = await findAction(pool, { orgUnitId, id: actionId });
     if (!row) throw notFound(`action ${actionId}`);
     const sameWay = to === 'succeeded' ? row.status === 'succeeded' && isRecord(row.output) && 'completedBy' in row.output : row.status === 'discarded';
-    if (sameWay) return finish(orgUnitId, by, row.tool, resultFromRow(row, true, null), { draft: to });
+    if (sameWay) return finish(orgUnitId, by, row.tool, resultFromRow(row, true), { draft: to });
     throw new AppError('ACTION_NOT_DRAFT', `action ${actionId} is ${row.status}, not a draft; it cannot be ${to === 'succeeded' ? 'completed' : 'discarded'}`, { status: row.status });
   }
 
@@ -333,14 +344,14 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       const asCalled: Action = { orgUnitId, actor, tool: call.tool, input: inputRecord(input), context: call.context ?? {}, autonomous: actor.kind !== 'user' };
       const hash = requestHash(asCalled, call.mode);
       const seen = await findActionByKey(db, { orgUnitId, idempotencyKey: call.idempotencyKey });
-      if (seen) return finish(orgUnitId, actor, call.tool, await answerRepeat(db, seen, hash));
+      if (seen) return finish(orgUnitId, actor, call.tool, answerRepeat(seen, hash));
 
       const read = readContext(db, orgUnitId);
       const problem = tool.precondition ? await tool.precondition(read, input) : undefined;
       if (problem !== undefined) return finish(orgUnitId, actor, call.tool, refused('PRECONDITION_FAILED', `${call.tool} cannot run now: ${problem}`));
       const facts = tool.facts ? await tool.facts(read, input) : {};
       const judged = judgedAction(asCalled, facts);
-      const verdict = await governance.governor.evaluate(judged);
+      const verdict = await detached(() => governance.governor.evaluate(judged));
       const decision = gateFor({ level: call.workflow?.autonomy, effect: tool.spec.effect, risk: tool.spec.risk, verdict: verdict.outcome });
       const result = await settleAfterVerdict(call, tool, input, hash, judged, verdict, decision, options);
       return finish(orgUnitId, actor, call.tool, result, { mode: call.mode, gate: decision.gate });
@@ -351,18 +362,19 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       const row = await findAction(db, { orgUnitId, id: actionId });
       if (!row) throw notFound(`action ${actionId}`);
       const actor = actorOf(row);
-      if (row.status !== 'awaiting_approval') return finish(orgUnitId, actor, row.tool, await outcomeOf(db, row, true), { resumed: true });
-      const approval = await findApprovalForAction(db, { orgUnitId, actionId });
+      if (row.status !== 'awaiting_approval') return finish(orgUnitId, actor, row.tool, resultFromRow(row, true), { resumed: true });
+      const approvalId = isRecord(row.output) && typeof row.output.approvalId === 'string' ? row.output.approvalId : undefined;
+      const approval = approvalId === undefined ? null : await findApproval(db, { orgUnitId, id: approvalId });
       if (!approval) throw new AppError('CONFLICT', `action ${actionId} awaits an approval that does not exist`);
       const lapsed = approval.status === 'pending' && approval.expires_at.getTime() <= clock.now();
-      if (approval.status === 'pending' && !lapsed) return finish(orgUnitId, actor, row.tool, await outcomeOf(db, row, false), { resumed: true });
+      if (approval.status === 'pending' && !lapsed) return finish(orgUnitId, actor, row.tool, resultFromRow(row, false), { resumed: true });
       if (approval.status !== 'approved') {
         const code = approval.status === 'rejected' ? 'APPROVAL_REJECTED' : approval.status === 'void' ? 'APPROVAL_VOID' : 'APPROVAL_EXPIRED';
         const why = approval.status === 'rejected' ? `rejected by ${approval.decided_by ?? 'someone'}: ${approval.decision_reason ?? ''}` : lapsed ? 'expired' : approval.status;
         return finish(orgUnitId, actor, row.tool, await settleRow(db, row, 'denied', errorJson(code, `approval ${approval.id} was ${why}`), true), { resumed: true, approvalId: approval.id });
       }
       const claimed = await updateActionOutcome(db, { orgUnitId, id: actionId, from: ['awaiting_approval'], outcome: { status: 'running', outputJson: null, errorJson: null, completedAt: null } });
-      if (!claimed) return finish(orgUnitId, actor, row.tool, await outcomeOf(db, (await findAction(db, { orgUnitId, id: actionId })) ?? row, true), { resumed: true });
+      if (!claimed) return finish(orgUnitId, actor, row.tool, resultFromRow((await findAction(db, { orgUnitId, id: actionId })) ?? row, true), { resumed: true });
       const tool = registry.lookup(row.tool);
       const parsed = tool?.spec.input.safeParse(row.input);
       if (!tool || !parsed?.success) {
@@ -386,8 +398,8 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
   async function settleRow(db: CommonQueryMethods, row: ActionRow, status: 'denied' | 'failed', error: string, awaiting: boolean): Promise<ToolCallResult> {
     const from: ActionStatus[] = awaiting ? ['awaiting_approval'] : ['running'];
     const settled = await updateActionOutcome(db, { orgUnitId: row.org_unit_id, id: row.id, from, outcome: { status, outputJson: null, errorJson: error, completedAt: now() } });
-    if (settled) return resultFromRow(settled, false, null);
-    return outcomeOf(db, (await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, true);
+    if (settled) return resultFromRow(settled, false);
+    return resultFromRow((await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, true);
   }
 }
 

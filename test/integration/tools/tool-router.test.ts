@@ -190,6 +190,16 @@ describe('executing', () => {
     expect((await fx.effects(org)).get(rolledBack.idempotencyKey)).toBeUndefined();
     expect(await fx.db.pool.maybeOne(sql.unsafe`SELECT id FROM actions WHERE org_unit_id = ${org} AND idempotency_key = ${rolledBack.idempotencyKey}`)).toBeNull();
   });
+
+  it.skipIf(!process.env.DATABASE_URL)("inside a caller's transaction: an approval is requested, and resuming after it is approved runs the tool", async () => {
+    const org = await fx.newOrgUnit();
+    const request = call({ orgUnitId: org, tool: 'test.medium', actor: system, workflow: { runId, step: 'approve-in-tx', autonomy: 'a1_assisted' } });
+    const waiting = expectStatus(await fx.db.pool.transaction((tx) => fx.router.call(request, { db: tx })), 'awaiting_approval');
+    await fx.services.approvals.decide(org, waiting.approvalId, { decision: 'approve', reason: 'fine', actor: operator });
+    const done = await fx.db.pool.transaction((tx) => fx.router.resumeApproved(org, waiting.actionId, { db: tx }));
+    expect(done).toMatchObject({ status: 'succeeded', output: { written: 1 } });
+    expect((await fx.effects(org)).get(request.idempotencyKey)).toBe(1);
+  });
 });
 
 describe('verdicts and the autonomy gate', () => {
