@@ -12,6 +12,7 @@ import type { AuditWriter } from '../governance/audit-writer.js';
 import { systemActor } from '../governance/governance-deps.js';
 import type { GovernanceServices } from '../governance/governance-services.js';
 import type { RecordedVerdict } from '../governance/governor-service.js';
+import type { OpenIncidentInput } from '../governance/incident-service.js';
 import { errorJson, isRecord, resultFromRow } from './action-results.js';
 import { createDetached } from './detached.js';
 import { runWithTimeout } from './run-with-timeout.js';
@@ -178,23 +179,21 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
 
   async function openRetriesExhausted(row: ActionRow, failure: ToolFailure, attempts: number): Promise<void> {
     try {
-      await detached(() => governance.incidents.open(
-        {
-          orgUnitId: row.org_unit_id,
-          severity: 'high',
-          source: row.workflow_run_id ? 'workflow' : 'system',
-          title: `${row.tool} failed after ${attempts} attempts`.slice(0, 500),
-          description: `action ${row.id} (key ${row.idempotency_key}): ${failure.code}: ${failure.message}`.slice(0, 10_000),
-          links: row.workflow_run_id ? [{ kind: 'workflow_run', id: row.workflow_run_id }] : [],
-        },
-        systemActor,
-      ));
+      const incident: OpenIncidentInput = {
+        orgUnitId: row.org_unit_id,
+        severity: 'high',
+        source: row.workflow_run_id ? 'workflow' : 'system',
+        title: `${row.tool} failed after ${attempts} attempts`.slice(0, 500),
+        description: `action ${row.id} (key ${row.idempotency_key}): ${failure.code}: ${failure.message}`.slice(0, 10_000),
+        links: row.workflow_run_id ? [{ kind: 'workflow_run', id: row.workflow_run_id }] : [],
+      };
+      await detached(() => governance.incidents.open(incident, systemActor));
     } catch (error) {
       logger.error({ err: error, actionId: row.id }, 'tools: could not open the incident for exhausted retries');
     }
   }
 
-  /** Claims the key with the row the gate calls for; null when another call claimed it first. */
+  /** The row that claims the key, born in the state the gate calls for. */
   function newRow(call: ToolCall, input: unknown, hash: string, context: Readonly<Record<string, unknown>>, fields: Pick<NewAction, 'status' | 'verdictId' | 'outputJson' | 'errorJson' | 'costMinor'>): NewAction {
     const at = now();
     const settled: readonly ActionStatus[] = ['succeeded', 'denied'];
@@ -371,22 +370,9 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       if (approval.status !== 'approved') {
         const code = approval.status === 'rejected' ? 'APPROVAL_REJECTED' : approval.status === 'void' ? 'APPROVAL_VOID' : 'APPROVAL_EXPIRED';
         const why = approval.status === 'rejected' ? `rejected by ${approval.decided_by ?? 'someone'}: ${approval.decision_reason ?? ''}` : lapsed ? 'expired' : approval.status;
-        return finish(orgUnitId, actor, row.tool, await settleRow(db, row, 'denied', errorJson(code, `approval ${approval.id} was ${why}`), true), { resumed: true, approvalId: approval.id });
+        return finish(orgUnitId, actor, row.tool, await settleRow(db, row, 'denied', errorJson(code, `approval ${approval.id} was ${why}`)), { resumed: true, approvalId: approval.id });
       }
-      const claimed = await updateActionOutcome(db, { orgUnitId, id: actionId, from: ['awaiting_approval'], outcome: { status: 'running', outputJson: null, errorJson: null, completedAt: null } });
-      if (!claimed) return finish(orgUnitId, actor, row.tool, resultFromRow((await findAction(db, { orgUnitId, id: actionId })) ?? row, true), { resumed: true });
-      const tool = registry.lookup(row.tool);
-      const parsed = tool?.spec.input.safeParse(row.input);
-      if (!tool || !parsed?.success) {
-        const why = tool ? `the stored input no longer fits ${row.tool}` : `no tool named ${row.tool} is registered`;
-        return finish(orgUnitId, actor, row.tool, await settleRow(db, claimed, 'failed', errorJson(tool ? 'VALIDATION_FAILED' : 'TOOL_UNKNOWN', why, { transient: false }), false));
-      }
-      // Live state may have moved while the approval waited.
-      const problem = tool.precondition ? await tool.precondition(readContext(db, orgUnitId), parsed.data) : undefined;
-      if (problem !== undefined) {
-        return finish(orgUnitId, actor, row.tool, await settleRow(db, claimed, 'denied', errorJson('PRECONDITION_FAILED', `${row.tool} cannot run now: ${problem}`), false));
-      }
-      return finish(orgUnitId, actor, row.tool, await execute(claimed, tool, parsed.data, actor, options), { resumed: true, approvalId: approval.id });
+      return finish(orgUnitId, actor, row.tool, await runApproved(row, actor, options), { resumed: true, approvalId: approval.id });
     },
 
     completeDraft: (orgUnitId, actionId, by, note) => settleDraft(orgUnitId, actionId, by, note, 'succeeded'),
@@ -394,10 +380,39 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     specs: () => registry.specs(),
   };
 
-  /** Ends an action that will not run: one still awaiting its approval, or one the resume path claimed. */
-  async function settleRow(db: CommonQueryMethods, row: ActionRow, status: 'denied' | 'failed', error: string, awaiting: boolean): Promise<ToolCallResult> {
-    const from: ActionStatus[] = awaiting ? ['awaiting_approval'] : ['running'];
-    const settled = await updateActionOutcome(db, { orgUnitId: row.org_unit_id, id: row.id, from, outcome: { status, outputJson: null, errorJson: error, completedAt: now() } });
+  /**
+   * An approved action runs once, if it still may: live state may have moved while the
+   * approval waited (its precondition is asked again), and the approval answers a
+   * require_approval but not a deny given since (an engaged kill switch, a new policy).
+   * The conditional move to `running` makes one of concurrent resumes the one that runs it.
+   */
+  async function runApproved(row: ActionRow, actor: Actor, options: CallOptions): Promise<ToolCallResult> {
+    const db = options.db ?? pool;
+    const orgUnitId = row.org_unit_id;
+    const tool = registry.lookup(row.tool);
+    const parsed = tool?.spec.input.safeParse(row.input);
+    if (!tool || !parsed?.success) {
+      const why = tool ? `the stored input no longer fits ${row.tool}` : `no tool named ${row.tool} is registered`;
+      return settleRow(db, row, 'failed', errorJson(tool ? 'VALIDATION_FAILED' : 'TOOL_UNKNOWN', why, { transient: false }));
+    }
+    const input = parsed.data;
+    const read = readContext(db, orgUnitId);
+    const problem = tool.precondition ? await tool.precondition(read, input) : undefined;
+    if (problem !== undefined) return settleRow(db, row, 'denied', errorJson('PRECONDITION_FAILED', `${row.tool} cannot run now: ${problem}`));
+    const facts = tool.facts ? await tool.facts(read, input) : {};
+    const judged = judgedAction({ orgUnitId, actor, tool: row.tool, input: inputRecord(input), context: row.context, autonomous: actor.kind !== 'user' }, facts);
+    const verdict = await detached(() => governance.governor.evaluate(judged));
+    if (verdict.outcome === 'deny') {
+      return settleRow(db, row, 'denied', errorJson('GOV_DENIED', `governance denied ${row.tool} when it was resumed (verdict ${verdict.id}): ${verdictReasons(verdict)}`));
+    }
+    const claimed = await updateActionOutcome(db, { orgUnitId, id: row.id, from: ['awaiting_approval'], outcome: { status: 'running', outputJson: null, errorJson: null, completedAt: null } });
+    if (!claimed) return resultFromRow((await findAction(db, { orgUnitId, id: row.id })) ?? row, true);
+    return execute(claimed, tool, input, actor, options);
+  }
+
+  /** Ends an action that will not run: one still awaiting its approval. */
+  async function settleRow(db: CommonQueryMethods, row: ActionRow, status: 'denied' | 'failed', error: string): Promise<ToolCallResult> {
+    const settled = await updateActionOutcome(db, { orgUnitId: row.org_unit_id, id: row.id, from: ['awaiting_approval'], outcome: { status, outputJson: null, errorJson: error, completedAt: now() } });
     if (settled) return resultFromRow(settled, false);
     return resultFromRow((await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, true);
   }

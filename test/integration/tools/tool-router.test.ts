@@ -257,6 +257,18 @@ describe('verdicts and the autonomy gate', () => {
     expect((await fx.effects(org)).get(request.idempotencyKey)).toBeUndefined();
   });
 
+  it('refuses to run an approved action once the kill switch is engaged: the approval does not outrank a deny', async () => {
+    const stopped = await fx.newOrgUnit();
+    const request = call({ orgUnitId: stopped, tool: 'test.medium', actor: system, workflow: { runId, step: 'ks', autonomy: 'a1_assisted' } });
+    const waiting = expectStatus(await fx.router.call(request), 'awaiting_approval');
+    await fx.services.approvals.decide(stopped, waiting.approvalId, { decision: 'approve', reason: 'fine', actor: operator });
+    await fx.services.killSwitch.engage({ orgUnitId: stopped, scope: 'global', reason: 'something is wrong', actor: operator });
+    const result = expectStatus(await fx.router.resumeApproved(stopped, waiting.actionId), 'denied');
+    expect(result.code).toBe('GOV_DENIED');
+    expect(result.message).toContain('kill switch');
+    expect((await fx.effects(stopped)).size).toBe(0);
+  });
+
   it('A0 turns a side effect into a draft; completeDraft records who did it by hand', async () => {
     const request = call({ orgUnitId: org, actor: system, workflow: { runId, step: 'draft', autonomy: 'a0_manual' } });
     const draft = expectStatus(await fx.router.call(request), 'draft');
