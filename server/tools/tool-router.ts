@@ -56,10 +56,18 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
   const detached = createDetached();
 
   /** Every call ends here: one audit entry saying how it ended. */
-  async function finish(orgUnitId: string, actor: Actor, tool: string, result: ToolCallResult, extra: Readonly<Record<string, unknown>> = {}): Promise<ToolCallResult> {
-    const data: Record<string, unknown> = { ...extra, tool, actionId: result.actionId, verdictId: result.verdictId, status: result.status, duplicate: result.duplicate };
+  async function finish(
+    started: number,
+    orgUnitId: string,
+    actor: Actor,
+    tool: string,
+    result: ToolCallResult,
+    extra: Readonly<Record<string, unknown>> = {},
+  ): Promise<ToolCallResult> {
+    const latencyMs = Math.round(performance.now() - started);
+    const data: Record<string, unknown> = { ...extra, tool, actionId: result.actionId, verdictId: result.verdictId, status: result.status, duplicate: result.duplicate, latencyMs };
     if (result.status === 'denied' || result.status === 'failed') data.code = result.code;
-    if (result.status === 'succeeded') Object.assign(data, { latencyMs: result.latencyMs, costMinor: result.costMinor });
+    if (result.status === 'succeeded') data.costMinor = result.costMinor;
     try {
       await detached(() => audit.append(orgUnitId, { kind: 'action', actor: actor.id, data }));
     } catch (error) {
@@ -305,6 +313,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
   }
 
   async function settleDraft(orgUnitId: string, actionId: string, by: Actor, text: string, to: 'succeeded' | 'discarded'): Promise<ToolCallResult> {
+    const started = performance.now();
     if (by.kind !== 'user' || !['founder', 'operator'].includes(by.role)) throw forbidden(`a ${by.role} cannot settle a draft; a founder or an operator does`);
     const trimmed = text.trim();
     const field = to === 'succeeded' ? 'note' : 'reason';
@@ -318,61 +327,63 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
           ? { status: 'succeeded', outputJson: JSON.stringify({ completedBy: by.id, note: trimmed }), errorJson: null, completedAt: now() }
           : { status: 'discarded', outputJson: null, errorJson: errorJson('DRAFT_DISCARDED', trimmed, { discardedBy: by.id }), completedAt: now() },
     });
-    if (settled) return finish(orgUnitId, by, settled.tool, resultFromRow(settled, false), { draft: to });
+    if (settled) return finish(started, orgUnitId, by, settled.tool, resultFromRow(settled, false), { draft: to });
     const row = await findAction(pool, { orgUnitId, id: actionId });
     if (!row) throw notFound(`action ${actionId}`);
     const sameWay = to === 'succeeded' ? row.status === 'succeeded' && isRecord(row.output) && 'completedBy' in row.output : row.status === 'discarded';
-    if (sameWay) return finish(orgUnitId, by, row.tool, resultFromRow(row, true), { draft: to });
+    if (sameWay) return finish(started, orgUnitId, by, row.tool, resultFromRow(row, true), { draft: to });
     throw new AppError('ACTION_NOT_DRAFT', `action ${actionId} is ${row.status}, not a draft; it cannot be ${to === 'succeeded' ? 'completed' : 'discarded'}`, { status: row.status });
   }
 
   return {
     async call(call, options = {}) {
+      const started = performance.now();
       const db = options.db ?? pool;
       const { orgUnitId, actor } = call;
       const tool = registry.lookup(call.tool);
-      if (!tool) return finish(orgUnitId, actor, call.tool, refused('TOOL_UNKNOWN', `no tool named ${call.tool} is registered`));
+      if (!tool) return finish(started, orgUnitId, actor, call.tool, refused('TOOL_UNKNOWN', `no tool named ${call.tool} is registered`));
       const forbiddenWhy = await permissionProblem(db, orgUnitId, actor, tool.spec);
-      if (forbiddenWhy) return finish(orgUnitId, actor, call.tool, refused('TOOL_FORBIDDEN', forbiddenWhy));
+      if (forbiddenWhy) return finish(started, orgUnitId, actor, call.tool, refused('TOOL_FORBIDDEN', forbiddenWhy));
       const parsed = tool.spec.input.safeParse(call.input);
       if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`);
-        return finish(orgUnitId, actor, call.tool, refused('VALIDATION_FAILED', `${call.tool} input is not valid: ${problems.join('; ')}`));
+        return finish(started, orgUnitId, actor, call.tool, refused('VALIDATION_FAILED', `${call.tool} input is not valid: ${problems.join('; ')}`));
       }
       const input = parsed.data;
       const asCalled: Action = { orgUnitId, actor, tool: call.tool, input: inputRecord(input), context: call.context ?? {}, autonomous: actor.kind !== 'user' };
       const hash = requestHash(asCalled, call.mode);
       const seen = await findActionByKey(db, { orgUnitId, idempotencyKey: call.idempotencyKey });
-      if (seen) return finish(orgUnitId, actor, call.tool, answerRepeat(seen, hash));
+      if (seen) return finish(started, orgUnitId, actor, call.tool, answerRepeat(seen, hash));
 
       const read = readContext(db, orgUnitId);
       const problem = tool.precondition ? await tool.precondition(read, input) : undefined;
-      if (problem !== undefined) return finish(orgUnitId, actor, call.tool, refused('PRECONDITION_FAILED', `${call.tool} cannot run now: ${problem}`));
+      if (problem !== undefined) return finish(started, orgUnitId, actor, call.tool, refused('PRECONDITION_FAILED', `${call.tool} cannot run now: ${problem}`));
       const facts = tool.facts ? await tool.facts(read, input) : {};
       const judged = judgedAction(asCalled, facts);
       const verdict = await detached(() => governance.governor.evaluate(judged));
       const decision = gateFor({ level: call.workflow?.autonomy, effect: tool.spec.effect, risk: tool.spec.risk, verdict: verdict.outcome });
       const result = await settleAfterVerdict(call, tool, input, hash, judged, verdict, decision, options);
-      return finish(orgUnitId, actor, call.tool, result, { mode: call.mode, gate: decision.gate });
+      return finish(started, orgUnitId, actor, call.tool, result, { mode: call.mode, gate: decision.gate });
     },
 
     async resumeApproved(orgUnitId, actionId, options = {}) {
+      const started = performance.now();
       const db = options.db ?? pool;
       const row = await findAction(db, { orgUnitId, id: actionId });
       if (!row) throw notFound(`action ${actionId}`);
       const actor = actorOf(row);
-      if (row.status !== 'awaiting_approval') return finish(orgUnitId, actor, row.tool, resultFromRow(row, true), { resumed: true });
+      if (row.status !== 'awaiting_approval') return finish(started, orgUnitId, actor, row.tool, resultFromRow(row, true), { resumed: true });
       const approvalId = isRecord(row.output) && typeof row.output.approvalId === 'string' ? row.output.approvalId : undefined;
       const approval = approvalId === undefined ? null : await findApproval(db, { orgUnitId, id: approvalId });
       if (!approval) throw new AppError('CONFLICT', `action ${actionId} awaits an approval that does not exist`);
       const lapsed = approval.status === 'pending' && approval.expires_at.getTime() <= clock.now();
-      if (approval.status === 'pending' && !lapsed) return finish(orgUnitId, actor, row.tool, resultFromRow(row, false), { resumed: true });
+      if (approval.status === 'pending' && !lapsed) return finish(started, orgUnitId, actor, row.tool, resultFromRow(row, false), { resumed: true });
       if (approval.status !== 'approved') {
         const code = approval.status === 'rejected' ? 'APPROVAL_REJECTED' : approval.status === 'void' ? 'APPROVAL_VOID' : 'APPROVAL_EXPIRED';
         const why = approval.status === 'rejected' ? `rejected by ${approval.decided_by ?? 'someone'}: ${approval.decision_reason ?? ''}` : lapsed ? 'expired' : approval.status;
-        return finish(orgUnitId, actor, row.tool, await settleRow(db, row, 'denied', errorJson(code, `approval ${approval.id} was ${why}`)), { resumed: true, approvalId: approval.id });
+        return finish(started, orgUnitId, actor, row.tool, await settleRow(db, row, 'denied', errorJson(code, `approval ${approval.id} was ${why}`)), { resumed: true, approvalId: approval.id });
       }
-      return finish(orgUnitId, actor, row.tool, await runApproved(row, actor, options), { resumed: true, approvalId: approval.id });
+      return finish(started, orgUnitId, actor, row.tool, await runApproved(row, actor, options), { resumed: true, approvalId: approval.id });
     },
 
     completeDraft: (orgUnitId, actionId, by, note) => settleDraft(orgUnitId, actionId, by, note, 'succeeded'),
