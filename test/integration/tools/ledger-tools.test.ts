@@ -77,6 +77,14 @@ describe('ledger tools through the router', () => {
     expect(again).toMatchObject({ status: 'failed', code: 'LEDGER_HOLD_NOT_PENDING', transient: false, attempts: 1 });
   });
 
+  // The ledger service writes on a connection of its own while the caller holds its transaction's: PostgreSQL only.
+  it.skipIf(!process.env.DATABASE_URL)("runs a keyed ledger tool from inside a caller's transaction", async () => {
+    const request = call('ledger.transfer', { legs: earning(50) }, { actor: system });
+    const result = await fx.db.pool.transaction((tx) => fx.router.call(request, { db: tx }));
+    expect(result).toMatchObject({ status: 'succeeded', output: { transferKey: `tool:${request.idempotencyKey}` } });
+    expect(await fx.router.call(request)).toMatchObject({ status: 'succeeded', duplicate: true });
+  });
+
   it('dry-runs a transfer without touching the ledger', async () => {
     const before = await fx.ledger.trialBalance(orgUnitId);
     expect(await fx.router.call(call('ledger.transfer', { legs: earning(999) }, { mode: 'dry_run' }))).toMatchObject({ status: 'dry_run', gate: 'execute' });

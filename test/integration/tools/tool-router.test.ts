@@ -257,6 +257,16 @@ describe('verdicts and the autonomy gate', () => {
     expect((await fx.effects(org)).get(request.idempotencyKey)).toBeUndefined();
   });
 
+  it('denies a resumed action whose approval lapsed undecided, with APPROVAL_EXPIRED', async () => {
+    const request = call({ orgUnitId: org, input: { value: 80 }, actor: agent });
+    const waiting = expectStatus(await fx.router.call(request), 'awaiting_approval');
+    const { expiresAt } = await fx.services.approvals.get(org, waiting.approvalId);
+    fx.clock.set(Date.parse(expiresAt) + 1);
+    const result = expectStatus(await fx.router.resumeApproved(org, waiting.actionId), 'denied');
+    expect(result.code).toBe('APPROVAL_EXPIRED');
+    expect((await fx.effects(org)).get(request.idempotencyKey)).toBeUndefined();
+  });
+
   it('refuses to run an approved action once the kill switch is engaged: the approval does not outrank a deny', async () => {
     const stopped = await fx.newOrgUnit();
     const request = call({ orgUnitId: stopped, tool: 'test.medium', actor: system, workflow: { runId, step: 'ks', autonomy: 'a1_assisted' } });
