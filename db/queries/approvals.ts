@@ -124,10 +124,3 @@ export async function listApprovals(
     SELECT ${columns} FROM approvals WHERE org_unit_id = ${args.orgUnitId} ${status}
      ORDER BY created_at DESC, id LIMIT ${args.limit}`);
 }
-
-/** The newest approval requested for an action (the tool router stores the action id with it). */
-export async function findApprovalForAction(db: CommonQueryMethods, args: { orgUnitId: string; actionId: string }): Promise<ApprovalRow | null> {
-  return db.maybeOne(sql.type(approvalRow)`
-    SELECT ${columns} FROM approvals WHERE org_unit_id = ${args.orgUnitId} AND action_id = ${args.actionId}
-     ORDER BY created_at DESC, id LIMIT 1`);
-}

@@ -6,7 +6,7 @@ import type { ToolCallResult } from '../../engine/tools/index.js';
  * the same idempotency key answers. A row still running answers `failed` with TOOL_IN_PROGRESS
  * and `transient`: the caller asks again later (with the same key) and gets the real outcome.
  */
-export function resultFromRow(row: ActionRow, duplicate: boolean, approvalId: string | null): ToolCallResult {
+export function resultFromRow(row: ActionRow, duplicate: boolean): ToolCallResult {
   const verdictId = row.verdict_id;
   const error = row.error ?? {};
   const code = typeof error.code === 'string' ? error.code : 'TOOL_FAILED';
@@ -18,8 +18,11 @@ export function resultFromRow(row: ActionRow, duplicate: boolean, approvalId: st
         return { status: row.mode === 'dry_run' ? 'dry_run' : 'simulated', actionId: row.id, verdictId: verdictId ?? '', gate, output: row.output, duplicate };
       }
       return { status: 'succeeded', actionId: row.id, verdictId, output: row.output, duplicate, latencyMs: row.latency_ms ?? 0, costMinor: row.cost_minor };
-    case 'awaiting_approval':
-      return { status: 'awaiting_approval', actionId: row.id, verdictId: verdictId ?? '', approvalId: approvalId ?? '', duplicate };
+    case 'awaiting_approval': {
+      // The router keeps the approval's id in `output` while the action waits on it.
+      const approvalId = isRecord(row.output) && typeof row.output.approvalId === 'string' ? row.output.approvalId : '';
+      return { status: 'awaiting_approval', actionId: row.id, verdictId: verdictId ?? '', approvalId, duplicate };
+    }
     case 'draft':
       return { status: 'draft', actionId: row.id, verdictId: verdictId ?? '', duplicate };
     case 'denied':

@@ -2,7 +2,7 @@ import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { CommonQueryMethods, DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { findAction, findActionByKey, insertAction, updateActionOutcome, type ActionRow, type ActionStatus, type NewAction } from '../../db/queries/actions.js';
-import { findApprovalForAction } from '../../db/queries/approvals.js';
+import { findApproval } from '../../db/queries/approvals.js';
 import type { Action, Actor } from '../../engine/governance/index.js';
 import type { Clock, Random } from '../../engine/kernel/index.js';
 import { backoffDelayMs, mayRetry, requestHash, type ToolCall, type ToolCallResult } from '../../engine/tools/index.js';
@@ -12,7 +12,9 @@ import type { AuditWriter } from '../governance/audit-writer.js';
 import { systemActor } from '../governance/governance-deps.js';
 import type { GovernanceServices } from '../governance/governance-services.js';
 import type { RecordedVerdict } from '../governance/governor-service.js';
+import type { OpenIncidentInput } from '../governance/incident-service.js';
 import { errorJson, isRecord, resultFromRow } from './action-results.js';
+import { createDetached } from './detached.js';
 import { runWithTimeout } from './run-with-timeout.js';
 import { classifyFailure, ToolOutputError, type ToolFailure } from './tool-errors.js';
 import type { CallOptions, ToolImplementation, ToolReadContext, ToolRouter, ToolServices } from './tool-implementation.js';
@@ -51,14 +53,23 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
   const sleep = deps.sleep ?? timerSleep;
   const approvalExpiresInMs = deps.approvalExpiresInMs ?? defaultApprovalMs;
   const now = () => new Date(clock.now());
+  const detached = createDetached();
 
   /** Every call ends here: one audit entry saying how it ended. */
-  async function finish(orgUnitId: string, actor: Actor, tool: string, result: ToolCallResult, extra: Readonly<Record<string, unknown>> = {}): Promise<ToolCallResult> {
-    const data: Record<string, unknown> = { ...extra, tool, actionId: result.actionId, verdictId: result.verdictId, status: result.status, duplicate: result.duplicate };
+  async function finish(
+    started: number,
+    orgUnitId: string,
+    actor: Actor,
+    tool: string,
+    result: ToolCallResult,
+    extra: Readonly<Record<string, unknown>> = {},
+  ): Promise<ToolCallResult> {
+    const latencyMs = Math.round(performance.now() - started);
+    const data: Record<string, unknown> = { ...extra, tool, actionId: result.actionId, verdictId: result.verdictId, status: result.status, duplicate: result.duplicate, latencyMs };
     if (result.status === 'denied' || result.status === 'failed') data.code = result.code;
-    if (result.status === 'succeeded') Object.assign(data, { latencyMs: result.latencyMs, costMinor: result.costMinor });
+    if (result.status === 'succeeded') data.costMinor = result.costMinor;
     try {
-      await audit.append(orgUnitId, { kind: 'action', actor: actor.id, data });
+      await detached(() => audit.append(orgUnitId, { kind: 'action', actor: actor.id, data }));
     } catch (error) {
       // The outcome is already on the action row; failing the call now would misreport it.
       logger.error({ err: error, orgUnitId, tool, actionId: result.actionId }, 'tools: the audit entry for a call could not be written');
@@ -75,17 +86,12 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     duplicate: false,
   });
 
-  async function outcomeOf(db: CommonQueryMethods, row: ActionRow, duplicate: boolean): Promise<ToolCallResult> {
-    const approval = row.status === 'awaiting_approval' ? await findApprovalForAction(db, { orgUnitId: row.org_unit_id, actionId: row.id }) : null;
-    return resultFromRow(row, duplicate, approval?.id ?? null);
-  }
-
   /** A key seen before: the first call's outcome if this is the same call, a conflict if not. */
-  async function answerRepeat(db: CommonQueryMethods, row: ActionRow, hash: string): Promise<ToolCallResult> {
+  function answerRepeat(row: ActionRow, hash: string): ToolCallResult {
     if (row.action_hash !== hash) {
       return refused('IDEMPOTENCY_CONFLICT', `idempotency key ${row.idempotency_key} was already used for a different call (action ${row.id}, ${row.tool})`);
     }
-    return outcomeOf(db, row, true);
+    return resultFromRow(row, true);
   }
 
   function readContext(db: CommonQueryMethods, orgUnitId: string): ToolReadContext {
@@ -109,7 +115,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       attempt += 1;
       try {
         const settled = await attemptOnce(row, tool, input, actor, options, { attempt, started, costMinor });
-        return resultFromRow(settled, false, null);
+        return resultFromRow(settled, false);
       } catch (error) {
         failure = classifyFailure(error);
         logger.warn({ err: error, tool: spec.name, actionId: row.id, attempt, transient: failure.transient }, 'tools: an attempt failed');
@@ -132,8 +138,8 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       },
     });
     if (!options.db && failure.transient) await openRetriesExhausted(row, failure, attempt);
-    if (!failed) return outcomeOf(db, (await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, false);
-    return resultFromRow(failed, false, null);
+    if (!failed) return resultFromRow((await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, false);
+    return resultFromRow(failed, false);
   }
 
   /**
@@ -175,29 +181,27 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       if (!settled) throw new AppError('CONFLICT', `action ${row.id} was settled by someone else while it ran`);
       return settled;
     };
-    if (spec.idempotency === 'keyed') return run(options.db ?? pool);
+    if (spec.idempotency === 'keyed') return options.db ? detached(() => run(options.db ?? pool)) : run(pool);
     return options.db ? options.db.transaction(run) : pool.transaction(run);
   }
 
   async function openRetriesExhausted(row: ActionRow, failure: ToolFailure, attempts: number): Promise<void> {
     try {
-      await governance.incidents.open(
-        {
-          orgUnitId: row.org_unit_id,
-          severity: 'high',
-          source: row.workflow_run_id ? 'workflow' : 'system',
-          title: `${row.tool} failed after ${attempts} attempts`.slice(0, 500),
-          description: `action ${row.id} (key ${row.idempotency_key}): ${failure.code}: ${failure.message}`.slice(0, 10_000),
-          links: row.workflow_run_id ? [{ kind: 'workflow_run', id: row.workflow_run_id }] : [],
-        },
-        systemActor,
-      );
+      const incident: OpenIncidentInput = {
+        orgUnitId: row.org_unit_id,
+        severity: 'high',
+        source: row.workflow_run_id ? 'workflow' : 'system',
+        title: `${row.tool} failed after ${attempts} attempts`.slice(0, 500),
+        description: `action ${row.id} (key ${row.idempotency_key}): ${failure.code}: ${failure.message}`.slice(0, 10_000),
+        links: row.workflow_run_id ? [{ kind: 'workflow_run', id: row.workflow_run_id }] : [],
+      };
+      await detached(() => governance.incidents.open(incident, systemActor));
     } catch (error) {
       logger.error({ err: error, actionId: row.id }, 'tools: could not open the incident for exhausted retries');
     }
   }
 
-  /** Claims the key with the row the gate calls for; null when another call claimed it first. */
+  /** The row that claims the key, born in the state the gate calls for. */
   function newRow(call: ToolCall, input: unknown, hash: string, context: Readonly<Record<string, unknown>>, fields: Pick<NewAction, 'status' | 'verdictId' | 'outputJson' | 'errorJson' | 'costMinor'>): NewAction {
     const at = now();
     const settled: readonly ActionStatus[] = ['succeeded', 'denied'];
@@ -242,26 +246,27 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       if (row) return row;
       const winner = await findActionByKey(db, { orgUnitId: call.orgUnitId, idempotencyKey: call.idempotencyKey });
       if (!winner) throw new AppError('CONFLICT', `idempotency key ${call.idempotencyKey} is taken but its action cannot be read`);
-      return answerRepeat(db, winner, hash);
+      return answerRepeat(winner, hash);
     };
     const base = { verdictId: verdict.id, outputJson: null, errorJson: null, costMinor: 0 };
 
     if (decision.gate === 'deny') {
       const message = `governance denied ${call.tool} (verdict ${verdict.id}): ${verdictReasons(verdict)}`;
       const row = await claim({ ...base, status: 'denied', errorJson: errorJson('GOV_DENIED', message, { failClosed: verdict.failClosed }) });
-      return isResult(row) ? row : resultFromRow(row, false, null);
+      return isResult(row) ? row : resultFromRow(row, false);
     }
     if (call.mode !== 'execute') {
       const output = await previewOutput(tool, call, input, decision, db);
       const row = await claim({ ...base, status: 'succeeded', outputJson: JSON.stringify(output) });
-      return isResult(row) ? row : resultFromRow(row, false, null);
+      return isResult(row) ? row : resultFromRow(row, false);
     }
     if (decision.gate === 'draft') {
       const row = await claim({ ...base, status: 'draft' });
-      return isResult(row) ? row : resultFromRow(row, false, null);
+      return isResult(row) ? row : resultFromRow(row, false);
     }
     if (decision.gate === 'await_approval') {
-      const row = await claim({ ...base, status: 'awaiting_approval' });
+      // Pending until the approval exists, so a concurrent repeat answers "in progress", never a missing approval id.
+      const row = await claim({ ...base, status: 'pending' });
       if (isResult(row)) return row;
       return requestApproval(row, judged, verdict, decision, options);
     }
@@ -274,27 +279,41 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     // An autonomy gate waits on an allow verdict; the approval service only takes require_approval
     // ones, so the verdict it binds to says why a person is asked.
     const binding: RecordedVerdict = verdict.outcome === 'require_approval' ? verdict : { ...verdict, outcome: 'require_approval' };
+    const db = options.db ?? pool;
     try {
-      const approval = await governance.approvals.request(judged, binding, {
-        expiresInMs: approvalExpiresInMs,
-        actionId: row.id,
-        workflowRunId: row.workflow_run_id ?? undefined,
-        summary: verdict.outcome === 'require_approval' ? undefined : `${row.tool}: ${decision.reason}`,
-      });
-      return { status: 'awaiting_approval', actionId: row.id, verdictId: verdict.id, approvalId: approval.id, duplicate: false };
-    } catch (error) {
-      const failure = classifyFailure(error);
-      const failed = await updateActionOutcome(options.db ?? pool, {
+      const approval = await detached(() =>
+        governance.approvals.request(judged, binding, {
+          expiresInMs: approvalExpiresInMs,
+          // The approval row references the action row, which a caller's transaction has not
+          // committed yet (another connection's insert would wait on it for ever); the link
+          // then lives on the action row alone.
+          actionId: options.db ? undefined : row.id,
+          workflowRunId: row.workflow_run_id ?? undefined,
+          summary: verdict.outcome === 'require_approval' ? undefined : `${row.tool}: ${decision.reason}`,
+        }),
+      );
+      const waiting = await updateActionOutcome(db, {
         orgUnitId: row.org_unit_id,
         id: row.id,
-        from: ['awaiting_approval'],
+        from: ['pending'],
+        outcome: { status: 'awaiting_approval', outputJson: JSON.stringify({ approvalId: approval.id }), errorJson: null, completedAt: null },
+      });
+      if (!waiting) throw new AppError('CONFLICT', `action ${row.id} changed while its approval was requested`);
+      return resultFromRow(waiting, false);
+    } catch (error) {
+      const failure = classifyFailure(error);
+      const failed = await updateActionOutcome(db, {
+        orgUnitId: row.org_unit_id,
+        id: row.id,
+        from: ['pending'],
         outcome: { status: 'failed', outputJson: null, errorJson: errorJson(failure.code, `the approval could not be requested: ${failure.message}`, { transient: failure.transient }), completedAt: now() },
       });
-      return failed ? resultFromRow(failed, false, null) : refused(failure.code, failure.message, row.id, verdict.id);
+      return failed ? resultFromRow(failed, false) : refused(failure.code, failure.message, row.id, verdict.id);
     }
   }
 
   async function settleDraft(orgUnitId: string, actionId: string, by: Actor, text: string, to: 'succeeded' | 'discarded'): Promise<ToolCallResult> {
+    const started = performance.now();
     if (by.kind !== 'user' || !['founder', 'operator'].includes(by.role)) throw forbidden(`a ${by.role} cannot settle a draft; a founder or an operator does`);
     const trimmed = text.trim();
     const field = to === 'succeeded' ? 'note' : 'reason';
@@ -308,73 +327,63 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
           ? { status: 'succeeded', outputJson: JSON.stringify({ completedBy: by.id, note: trimmed }), errorJson: null, completedAt: now() }
           : { status: 'discarded', outputJson: null, errorJson: errorJson('DRAFT_DISCARDED', trimmed, { discardedBy: by.id }), completedAt: now() },
     });
-    if (settled) return finish(orgUnitId, by, settled.tool, resultFromRow(settled, false, null), { draft: to });
+    if (settled) return finish(started, orgUnitId, by, settled.tool, resultFromRow(settled, false), { draft: to });
     const row = await findAction(pool, { orgUnitId, id: actionId });
     if (!row) throw notFound(`action ${actionId}`);
     const sameWay = to === 'succeeded' ? row.status === 'succeeded' && isRecord(row.output) && 'completedBy' in row.output : row.status === 'discarded';
-    if (sameWay) return finish(orgUnitId, by, row.tool, resultFromRow(row, true, null), { draft: to });
+    if (sameWay) return finish(started, orgUnitId, by, row.tool, resultFromRow(row, true), { draft: to });
     throw new AppError('ACTION_NOT_DRAFT', `action ${actionId} is ${row.status}, not a draft; it cannot be ${to === 'succeeded' ? 'completed' : 'discarded'}`, { status: row.status });
   }
 
   return {
     async call(call, options = {}) {
+      const started = performance.now();
       const db = options.db ?? pool;
       const { orgUnitId, actor } = call;
       const tool = registry.lookup(call.tool);
-      if (!tool) return finish(orgUnitId, actor, call.tool, refused('TOOL_UNKNOWN', `no tool named ${call.tool} is registered`));
+      if (!tool) return finish(started, orgUnitId, actor, call.tool, refused('TOOL_UNKNOWN', `no tool named ${call.tool} is registered`));
       const forbiddenWhy = await permissionProblem(db, orgUnitId, actor, tool.spec);
-      if (forbiddenWhy) return finish(orgUnitId, actor, call.tool, refused('TOOL_FORBIDDEN', forbiddenWhy));
+      if (forbiddenWhy) return finish(started, orgUnitId, actor, call.tool, refused('TOOL_FORBIDDEN', forbiddenWhy));
       const parsed = tool.spec.input.safeParse(call.input);
       if (!parsed.success) {
         const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(input)'}: ${issue.message}`);
-        return finish(orgUnitId, actor, call.tool, refused('VALIDATION_FAILED', `${call.tool} input is not valid: ${problems.join('; ')}`));
+        return finish(started, orgUnitId, actor, call.tool, refused('VALIDATION_FAILED', `${call.tool} input is not valid: ${problems.join('; ')}`));
       }
       const input = parsed.data;
       const asCalled: Action = { orgUnitId, actor, tool: call.tool, input: inputRecord(input), context: call.context ?? {}, autonomous: actor.kind !== 'user' };
       const hash = requestHash(asCalled, call.mode);
       const seen = await findActionByKey(db, { orgUnitId, idempotencyKey: call.idempotencyKey });
-      if (seen) return finish(orgUnitId, actor, call.tool, await answerRepeat(db, seen, hash));
+      if (seen) return finish(started, orgUnitId, actor, call.tool, answerRepeat(seen, hash));
 
       const read = readContext(db, orgUnitId);
       const problem = tool.precondition ? await tool.precondition(read, input) : undefined;
-      if (problem !== undefined) return finish(orgUnitId, actor, call.tool, refused('PRECONDITION_FAILED', `${call.tool} cannot run now: ${problem}`));
+      if (problem !== undefined) return finish(started, orgUnitId, actor, call.tool, refused('PRECONDITION_FAILED', `${call.tool} cannot run now: ${problem}`));
       const facts = tool.facts ? await tool.facts(read, input) : {};
       const judged = judgedAction(asCalled, facts);
-      const verdict = await governance.governor.evaluate(judged);
+      const verdict = await detached(() => governance.governor.evaluate(judged));
       const decision = gateFor({ level: call.workflow?.autonomy, effect: tool.spec.effect, risk: tool.spec.risk, verdict: verdict.outcome });
       const result = await settleAfterVerdict(call, tool, input, hash, judged, verdict, decision, options);
-      return finish(orgUnitId, actor, call.tool, result, { mode: call.mode, gate: decision.gate });
+      return finish(started, orgUnitId, actor, call.tool, result, { mode: call.mode, gate: decision.gate });
     },
 
     async resumeApproved(orgUnitId, actionId, options = {}) {
+      const started = performance.now();
       const db = options.db ?? pool;
       const row = await findAction(db, { orgUnitId, id: actionId });
       if (!row) throw notFound(`action ${actionId}`);
       const actor = actorOf(row);
-      if (row.status !== 'awaiting_approval') return finish(orgUnitId, actor, row.tool, await outcomeOf(db, row, true), { resumed: true });
-      const approval = await findApprovalForAction(db, { orgUnitId, actionId });
+      if (row.status !== 'awaiting_approval') return finish(started, orgUnitId, actor, row.tool, resultFromRow(row, true), { resumed: true });
+      const approvalId = isRecord(row.output) && typeof row.output.approvalId === 'string' ? row.output.approvalId : undefined;
+      const approval = approvalId === undefined ? null : await findApproval(db, { orgUnitId, id: approvalId });
       if (!approval) throw new AppError('CONFLICT', `action ${actionId} awaits an approval that does not exist`);
       const lapsed = approval.status === 'pending' && approval.expires_at.getTime() <= clock.now();
-      if (approval.status === 'pending' && !lapsed) return finish(orgUnitId, actor, row.tool, await outcomeOf(db, row, false), { resumed: true });
+      if (approval.status === 'pending' && !lapsed) return finish(started, orgUnitId, actor, row.tool, resultFromRow(row, false), { resumed: true });
       if (approval.status !== 'approved') {
         const code = approval.status === 'rejected' ? 'APPROVAL_REJECTED' : approval.status === 'void' ? 'APPROVAL_VOID' : 'APPROVAL_EXPIRED';
         const why = approval.status === 'rejected' ? `rejected by ${approval.decided_by ?? 'someone'}: ${approval.decision_reason ?? ''}` : lapsed ? 'expired' : approval.status;
-        return finish(orgUnitId, actor, row.tool, await settleRow(db, row, 'denied', errorJson(code, `approval ${approval.id} was ${why}`), true), { resumed: true, approvalId: approval.id });
+        return finish(started, orgUnitId, actor, row.tool, await settleRow(db, row, 'denied', errorJson(code, `approval ${approval.id} was ${why}`)), { resumed: true, approvalId: approval.id });
       }
-      const claimed = await updateActionOutcome(db, { orgUnitId, id: actionId, from: ['awaiting_approval'], outcome: { status: 'running', outputJson: null, errorJson: null, completedAt: null } });
-      if (!claimed) return finish(orgUnitId, actor, row.tool, await outcomeOf(db, (await findAction(db, { orgUnitId, id: actionId })) ?? row, true), { resumed: true });
-      const tool = registry.lookup(row.tool);
-      const parsed = tool?.spec.input.safeParse(row.input);
-      if (!tool || !parsed?.success) {
-        const why = tool ? `the stored input no longer fits ${row.tool}` : `no tool named ${row.tool} is registered`;
-        return finish(orgUnitId, actor, row.tool, await settleRow(db, claimed, 'failed', errorJson(tool ? 'VALIDATION_FAILED' : 'TOOL_UNKNOWN', why, { transient: false }), false));
-      }
-      // Live state may have moved while the approval waited.
-      const problem = tool.precondition ? await tool.precondition(readContext(db, orgUnitId), parsed.data) : undefined;
-      if (problem !== undefined) {
-        return finish(orgUnitId, actor, row.tool, await settleRow(db, claimed, 'denied', errorJson('PRECONDITION_FAILED', `${row.tool} cannot run now: ${problem}`), false));
-      }
-      return finish(orgUnitId, actor, row.tool, await execute(claimed, tool, parsed.data, actor, options), { resumed: true, approvalId: approval.id });
+      return finish(started, orgUnitId, actor, row.tool, await runApproved(row, actor, options), { resumed: true, approvalId: approval.id });
     },
 
     completeDraft: (orgUnitId, actionId, by, note) => settleDraft(orgUnitId, actionId, by, note, 'succeeded'),
@@ -382,12 +391,41 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     specs: () => registry.specs(),
   };
 
-  /** Ends an action that will not run: one still awaiting its approval, or one the resume path claimed. */
-  async function settleRow(db: CommonQueryMethods, row: ActionRow, status: 'denied' | 'failed', error: string, awaiting: boolean): Promise<ToolCallResult> {
-    const from: ActionStatus[] = awaiting ? ['awaiting_approval'] : ['running'];
-    const settled = await updateActionOutcome(db, { orgUnitId: row.org_unit_id, id: row.id, from, outcome: { status, outputJson: null, errorJson: error, completedAt: now() } });
-    if (settled) return resultFromRow(settled, false, null);
-    return outcomeOf(db, (await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, true);
+  /**
+   * An approved action runs once, if it still may: live state may have moved while the
+   * approval waited (its precondition is asked again), and the approval answers a
+   * require_approval but not a deny given since (an engaged kill switch, a new policy).
+   * The conditional move to `running` makes one of concurrent resumes the one that runs it.
+   */
+  async function runApproved(row: ActionRow, actor: Actor, options: CallOptions): Promise<ToolCallResult> {
+    const db = options.db ?? pool;
+    const orgUnitId = row.org_unit_id;
+    const tool = registry.lookup(row.tool);
+    const parsed = tool?.spec.input.safeParse(row.input);
+    if (!tool || !parsed?.success) {
+      const why = tool ? `the stored input no longer fits ${row.tool}` : `no tool named ${row.tool} is registered`;
+      return settleRow(db, row, 'failed', errorJson(tool ? 'VALIDATION_FAILED' : 'TOOL_UNKNOWN', why, { transient: false }));
+    }
+    const input = parsed.data;
+    const read = readContext(db, orgUnitId);
+    const problem = tool.precondition ? await tool.precondition(read, input) : undefined;
+    if (problem !== undefined) return settleRow(db, row, 'denied', errorJson('PRECONDITION_FAILED', `${row.tool} cannot run now: ${problem}`));
+    const facts = tool.facts ? await tool.facts(read, input) : {};
+    const judged = judgedAction({ orgUnitId, actor, tool: row.tool, input: inputRecord(input), context: row.context, autonomous: actor.kind !== 'user' }, facts);
+    const verdict = await detached(() => governance.governor.evaluate(judged));
+    if (verdict.outcome === 'deny') {
+      return settleRow(db, row, 'denied', errorJson('GOV_DENIED', `governance denied ${row.tool} when it was resumed (verdict ${verdict.id}): ${verdictReasons(verdict)}`));
+    }
+    const claimed = await updateActionOutcome(db, { orgUnitId, id: row.id, from: ['awaiting_approval'], outcome: { status: 'running', outputJson: null, errorJson: null, completedAt: null } });
+    if (!claimed) return resultFromRow((await findAction(db, { orgUnitId, id: row.id })) ?? row, true);
+    return execute(claimed, tool, input, actor, options);
+  }
+
+  /** Ends an action that will not run: one still awaiting its approval. */
+  async function settleRow(db: CommonQueryMethods, row: ActionRow, status: 'denied' | 'failed', error: string): Promise<ToolCallResult> {
+    const settled = await updateActionOutcome(db, { orgUnitId: row.org_unit_id, id: row.id, from: ['awaiting_approval'], outcome: { status, outputJson: null, errorJson: error, completedAt: now() } });
+    if (settled) return resultFromRow(settled, false);
+    return resultFromRow((await findAction(db, { orgUnitId: row.org_unit_id, id: row.id })) ?? row, true);
   }
 }
 

@@ -1,6 +1,6 @@
 import { sql } from 'slonik';
 import { z } from 'zod';
-import { seededRandom } from '../../../engine/kernel/index.js';
+import { manualClock, seededRandom } from '../../../engine/kernel/index.js';
 import type { EffectClass, RiskLevel } from '../../../engine/tools/index.js';
 import { createLedgerService, type LedgerService } from '../../../server/ledger/ledger-service.js';
 import { defineTool, type ToolImplementation, type ToolRouter } from '../../../server/tools/tool-implementation.js';
@@ -8,7 +8,7 @@ import { ledgerTools } from '../../../server/tools/ledger-tools.js';
 import { TransientToolError } from '../../../server/tools/tool-errors.js';
 import { createToolRegistry } from '../../../server/tools/tool-registry.js';
 import { createToolRouter } from '../../../server/tools/tool-router.js';
-import { createGovernanceFixture, founder, type GovernanceFixture } from '../governance/governance-fixture.js';
+import { createGovernanceFixture, founder, startMs, type GovernanceFixture } from '../governance/governance-fixture.js';
 
 /**
  * The tool router over the governance fixture's database, with the ledger tools and a few
@@ -17,6 +17,7 @@ import { createGovernanceFixture, founder, type GovernanceFixture } from '../gov
  */
 export type RouterFixture = GovernanceFixture & {
   router: ToolRouter;
+  clock: ReturnType<typeof manualClock>;
   ledger: LedgerService;
   /** How many times each key's effect was written, by idempotency key. */
   effects(orgUnitId: string): Promise<ReadonlyMap<string, number>>;
@@ -49,9 +50,7 @@ export function recordTool(name: string, options: { effect?: EffectClass; risk?:
       idempotency: 'transactional',
       cost: (input) => 5 + input.value,
     },
-    async precondition(_context, input) {
-      return input.note === 'retired' ? 'the product is retired' : undefined;
-    },
+    precondition: (_context, input) => Promise.resolve(input.note === 'retired' ? 'the product is retired' : undefined),
     async execute(context, input) {
       await writeEffect(context.db, context.orgUnitId, context.idempotencyKey, input.value);
       return { written: input.value };
@@ -60,7 +59,8 @@ export function recordTool(name: string, options: { effect?: EffectClass; risk?:
 }
 
 export async function createRouterFixture(): Promise<RouterFixture> {
-  const fx = await createGovernanceFixture();
+  const clock = manualClock(startMs);
+  const fx = await createGovernanceFixture({ clock });
   await fx.db.pool.query(sql.unsafe`
     CREATE TABLE tool_effects (org_unit_id text NOT NULL, idempotency_key text NOT NULL, value integer NOT NULL, at timestamptz NOT NULL DEFAULT now())`);
   const ledger = createLedgerService({ pool: fx.db.pool, clock: fx.deps.clock, logger: fx.deps.logger });
@@ -135,6 +135,7 @@ export async function createRouterFixture(): Promise<RouterFixture> {
   return {
     ...fx,
     router,
+    clock,
     ledger,
     flakiness,
     sleeps,

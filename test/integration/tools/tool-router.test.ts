@@ -36,9 +36,9 @@ async function actionCount(org: string): Promise<number> {
   return fx.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM actions WHERE org_unit_id = ${org}`);
 }
 
-function expectStatus<S extends ToolCallResult['status']>(result: ToolCallResult, status: S): Extract<ToolCallResult, { status: S }> {
+function expectStatus<S extends ToolCallResult['status']>(result: ToolCallResult, status: S): ToolCallResult & { status: S } {
   expect(result, JSON.stringify(result)).toMatchObject({ status });
-  return result as Extract<ToolCallResult, { status: S }>;
+  return result as ToolCallResult & { status: S };
 }
 
 describe('refusals before the key is claimed', () => {
@@ -190,6 +190,16 @@ describe('executing', () => {
     expect((await fx.effects(org)).get(rolledBack.idempotencyKey)).toBeUndefined();
     expect(await fx.db.pool.maybeOne(sql.unsafe`SELECT id FROM actions WHERE org_unit_id = ${org} AND idempotency_key = ${rolledBack.idempotencyKey}`)).toBeNull();
   });
+
+  it.skipIf(!process.env.DATABASE_URL)("inside a caller's transaction: an approval is requested, and resuming after it is approved runs the tool", async () => {
+    const org = await fx.newOrgUnit();
+    const request = call({ orgUnitId: org, tool: 'test.medium', actor: system, workflow: { runId, step: 'approve-in-tx', autonomy: 'a1_assisted' } });
+    const waiting = expectStatus(await fx.db.pool.transaction((tx) => fx.router.call(request, { db: tx })), 'awaiting_approval');
+    await fx.services.approvals.decide(org, waiting.approvalId, { decision: 'approve', reason: 'fine', actor: operator });
+    const done = await fx.db.pool.transaction((tx) => fx.router.resumeApproved(org, waiting.actionId, { db: tx }));
+    expect(done).toMatchObject({ status: 'succeeded', output: { written: 1 } });
+    expect((await fx.effects(org)).get(request.idempotencyKey)).toBe(1);
+  });
 });
 
 describe('verdicts and the autonomy gate', () => {
@@ -245,6 +255,28 @@ describe('verdicts and the autonomy gate', () => {
     expect(result.message).toContain('too much');
     expect(expectStatus(await fx.router.call(request), 'denied').duplicate).toBe(true);
     expect((await fx.effects(org)).get(request.idempotencyKey)).toBeUndefined();
+  });
+
+  it('denies a resumed action whose approval lapsed undecided, with APPROVAL_EXPIRED', async () => {
+    const request = call({ orgUnitId: org, input: { value: 80 }, actor: agent });
+    const waiting = expectStatus(await fx.router.call(request), 'awaiting_approval');
+    const { expiresAt } = await fx.services.approvals.get(org, waiting.approvalId);
+    fx.clock.set(Date.parse(expiresAt) + 1);
+    const result = expectStatus(await fx.router.resumeApproved(org, waiting.actionId), 'denied');
+    expect(result.code).toBe('APPROVAL_EXPIRED');
+    expect((await fx.effects(org)).get(request.idempotencyKey)).toBeUndefined();
+  });
+
+  it('refuses to run an approved action once the kill switch is engaged: the approval does not outrank a deny', async () => {
+    const stopped = await fx.newOrgUnit();
+    const request = call({ orgUnitId: stopped, tool: 'test.medium', actor: system, workflow: { runId, step: 'ks', autonomy: 'a1_assisted' } });
+    const waiting = expectStatus(await fx.router.call(request), 'awaiting_approval');
+    await fx.services.approvals.decide(stopped, waiting.approvalId, { decision: 'approve', reason: 'fine', actor: operator });
+    await fx.services.killSwitch.engage({ orgUnitId: stopped, scope: 'global', reason: 'something is wrong', actor: operator });
+    const result = expectStatus(await fx.router.resumeApproved(stopped, waiting.actionId), 'denied');
+    expect(result.code).toBe('GOV_DENIED');
+    expect(result.message).toContain('kill switch');
+    expect((await fx.effects(stopped)).size).toBe(0);
   });
 
   it('A0 turns a side effect into a draft; completeDraft records who did it by hand', async () => {
