@@ -53,7 +53,7 @@ printReport({
 });
 
 function rounded(figures: WorkflowFigures): Record<string, number> {
-  return Object.fromEntries(Object.entries(figures).map(([key, n]) => [key, Math.round(n * 100) / 100]));
+  return Object.fromEntries(Object.entries(figures).map(([key, n]) => [key, Math.round(Number(n) * 100) / 100]));
 }
 
 /** Creates the benchmark's database when it does not exist yet (connecting to `postgres` to do it). */
