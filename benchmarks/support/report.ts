@@ -4,17 +4,18 @@ import os from 'node:os';
 export type BenchmarkReport = {
   name: string;
   metric: string;
-  value: number;
+  /** Null when the measured side is not there yet (the line then reports the baseline alone). */
+  value: number | null;
   unit: string;
   baseline: string;
   baselineValue: number;
-  ratio: number;
+  ratio: number | null;
   target?: string;
   [extra: string]: unknown;
 };
 
 export function printReport(report: BenchmarkReport): void {
-  const round = (n: number) => Math.round(n * 1000) / 1000;
+  const round = <T extends number | null>(n: T): T => (n === null ? n : (Math.round(n * 1000) / 1000) as T);
   const line = {
     ...report,
     value: round(report.value),

@@ -104,6 +104,9 @@ describe('database-enforced rules', () => {
     const total = await db.pool.oneFirst(sql.type(z.object({ total: z.string() }))`
       SELECT coalesce(sum(amount_minor), 0)::text AS total FROM ledger_entries`);
     expect(total).toBe('0');
+    // Written one entry per statement, so each statement flagged it; the commit check cleared the flags.
+    const flags = await db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM ledger_balance_checks`);
+    expect(flags).toBe(0);
   });
 
   it('reject an unbalanced transfer at commit and keep nothing of it', async () => {
