@@ -24,6 +24,17 @@ import { serveDocs } from './api/docs-routes.js';
 import { createOperations } from './api/operations/index.js';
 import { serveRest } from './api/rest-adapter.js';
 import { createTrpcRouter, trpcContext } from './api/trpc-router.js';
+import { createLedgerService, type LedgerService } from './ledger/ledger-service.js';
+import { businessTools } from './tools/business-tools/index.js';
+import { ledgerTools } from './tools/ledger-tools.js';
+import type { ToolRouter } from './tools/tool-implementation.js';
+import { createToolRegistry } from './tools/tool-registry.js';
+import { createToolRouter } from './tools/tool-router.js';
+import { loadWorkflowCatalog } from './workflows/workflow-catalog.js';
+import type { WorkflowModule } from './workflows/workflow-modules.js';
+import { createWorkflowRuntime, type WorkflowRuntime } from './workflows/workflow-runtime.js';
+import { createWorkflowService, type WorkflowService } from './workflows/workflow-service.js';
+import { seededRandom } from '../engine/kernel/index.js';
 
 export type AppDeps = {
   config: Config;
@@ -42,8 +53,16 @@ export type BuiltApp = {
   /** The governance plane of this process (governor, policies, approvals, kill switch, incidents). */
   governance: GovernanceServices;
   audit: AuditWriter;
-  /** Business events in: the workflow runtime subscribes to their types. */
+  /** Business events in: each stores once and starts the workflows its type triggers. */
   ingestion: EventIngestion;
+  ledger: LedgerService;
+  /** The only way a side effect happens. */
+  tools: ToolRouter;
+  /** Hosts workflow runs; main starts it once the database is migrated. */
+  runtime: WorkflowRuntime;
+  workflows: WorkflowService;
+  /** The configured workflow modules (main runs their `prepare` before the runtime starts). */
+  workflowModules: readonly WorkflowModule[];
   /** Every route as registered, so tests can prove they cover all of them. */
   routes: readonly RouteEntry[];
 };
@@ -101,10 +120,33 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   const live = createLiveStream({ httpServer: app.server, pool: database.pool, authenticator, logger });
   const audit = createAuditWriter(database.pool, { logger });
-  const publish: Publish = (orgUnitId, type, payload) => live.publish(orgUnitId, type, payload);
-  const governance = createGovernanceServices({ pool: database.pool, audit, publish, clock: { now: Date.now }, logger });
-  const ingestion = createEventIngestion({ pool: database.pool, publish, logger });
-  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, now: Date.now }), audit);
+  const publish: Publish = async (orgUnitId, type, payload) => {
+    // An engage pauses workflows and a release drops them to A0: the runtime must not act on what it had cached.
+    if (type === 'killswitch.changed') runtime.settingsStale(orgUnitId);
+    return live.publish(orgUnitId, type, payload);
+  };
+  const clock = { now: Date.now };
+  const governance = createGovernanceServices({ pool: database.pool, audit, publish, clock, logger });
+  const ledger = createLedgerService({ pool: database.pool, clock, logger });
+  const { catalog, modules } = await loadWorkflowCatalog(config.workflows.modules);
+  const registry = createToolRegistry([...ledgerTools, ...businessTools, ...modules.flatMap((module) => module.tools ?? [])]);
+  const tools = createToolRouter({
+    pool: database.pool,
+    governance,
+    audit,
+    clock,
+    logger,
+    registry,
+    services: { ledger },
+    random: seededRandom(randomUUID()),
+  });
+  const runtime = createWorkflowRuntime(
+    { pool: database.pool, catalog, router: tools, killSwitch: governance.killSwitchState, clock, logger, announce: (envelopes) => live.announce(envelopes) },
+    { leaseMs: config.workflows.leaseMs, concurrency: config.workflows.concurrency, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined },
+  );
+  const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, audit, clock });
+  const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake() });
+  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, now: Date.now }), audit);
   serveRest(app, operations);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
@@ -120,11 +162,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   app.addHook('preClose', async () => live.close());
   // After the last request: whatever it audited is committed before the pool closes.
   app.addHook('onClose', async () => {
+    await runtime.stop();
     await governance.governor.flush();
     await audit.close();
   });
 
   // Not the instance itself: fastify instances are thenables, and an async function
   // returning one would await its readiness here.
-  return { app, authenticator, live, governance, audit, ingestion, routes };
+  return { app, authenticator, live, governance, audit, ingestion, ledger, tools, runtime, workflows, workflowModules: modules, routes };
 }

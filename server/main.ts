@@ -42,7 +42,12 @@ export async function startServer(
     if (applied.length > 0) logger.info({ applied }, 'database migrated');
     await options.beforeServing?.(database);
     // Every org unit is governed by the built-in policies from its first request on.
-    for (const orgUnitId of await listOrgUnitIds(database.pool)) await built.governance.policies.installBuiltins(orgUnitId);
+    const orgUnitIds = await listOrgUnitIds(database.pool);
+    for (const orgUnitId of orgUnitIds) await built.governance.policies.installBuiltins(orgUnitId);
+    await built.workflows.install(orgUnitIds);
+    for (const module of built.workflowModules) await module.prepare?.(database.pool);
+    // Resumes every unfinished run: whatever this process (or a dead one) left leased or due.
+    await built.runtime.start();
     readiness.state = 'serving';
   } catch (error) {
     await built?.app.close();

@@ -14,6 +14,8 @@ export type WorkflowDefinition = Readonly<{
   description: string;
   /** Business event types that start a run. */
   triggers: readonly string[];
+  /** The tools its steps call: a kill switch scoped to a tool domain pauses the workflows that use it. */
+  tools: readonly string[];
   /** The level a new org unit starts at. */
   defaultAutonomy: AutonomyLevel;
   machine: AnyStateMachine;

@@ -51,6 +51,8 @@ export type WorkflowRuntime = {
   wake(runIds?: readonly string[]): Promise<void>;
   /** Starts a run by hand (idempotent by key); null if the key was used before. */
   startRun(orgUnitId: string, workflowId: string, input: StartRunInput): Promise<RunRow | null>;
+  /** Workflow settings changed in the database by other means (a kill switch engage or release): read them again. */
+  settingsStale(orgUnitId: string): void;
   /** Tells the org unit's actor about a change this process made. */
   settingsChanged(orgUnitId: string, workflowId: string, change: { autonomy?: AutonomyLevel; paused?: boolean }): void;
   /** Settles once nothing is being driven and nothing is due (tests and benchmarks). */
@@ -75,7 +77,8 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
 
   const committer = createStepCommitter({ pool, owner, logger: log });
   const relay = createOutboxRelay({ pool, announce: deps.announce, logger: log });
-  const orgUnits = new Map<string, { actor: XStateActor<typeof orgUnitMachine>; loadedAt: number }>();
+  type OrgUnitEntry = { actor: XStateActor<typeof orgUnitMachine>; loadedAt: number; loading: Promise<void> | undefined; changes: number };
+  const orgUnits = new Map<string, OrgUnitEntry>();
   const active = new Map<string, Promise<void>>();
   const idleWaiters: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
@@ -89,18 +92,38 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
   async function orgUnit(orgUnitId: string) {
     let entry = orgUnits.get(orgUnitId);
     if (!entry) {
-      entry = { actor: createActor(orgUnitMachine, { input: { orgUnitId } }).start(), loadedAt: -Infinity };
+      entry = { actor: createActor(orgUnitMachine, { input: { orgUnitId } }).start(), loadedAt: -Infinity, loading: undefined, changes: 0 };
       orgUnits.set(orgUnitId, entry);
     }
-    if (clock.now() - entry.loadedAt >= settingsTtlMs) {
-      entry.loadedAt = clock.now();
-      const rows = await listWorkflows(pool, orgUnitId);
-      entry.actor.send({ type: 'workflows.loaded', workflows: Object.fromEntries(rows.map((row) => [row.id, { autonomy: row.autonomy, paused: row.paused }])) });
-    }
+    // Every caller waits for the same load: a run must never see an org unit before its settings arrived.
+    if (!entry.loading && clock.now() - entry.loadedAt >= settingsTtlMs) entry.loading = loadSettings(entry, orgUnitId);
+    await entry.loading;
     await killSwitch.refresh(orgUnitId);
-    const engaged = [...killSwitch.current(orgUnitId).engaged];
-    if (engaged.join() !== entry.actor.getSnapshot().context.killSwitch.join()) entry.actor.send({ type: 'kill_switch.changed', engaged });
+    const engaged = [...killSwitch.current(orgUnitId).engaged].sort();
+    if (engaged.join() !== entry.actor.getSnapshot().context.killSwitch.join()) {
+      entry.actor.send({ type: 'kill_switch.changed', engaged });
+      // An engage pauses workflows and a release drops them to A0 (in the database): read them now, not a TTL later.
+      entry.changes += 1;
+      entry.loading ??= loadSettings(entry, orgUnitId);
+      await entry.loading;
+    }
     return entry.actor.getSnapshot().context;
+  }
+
+  async function loadSettings(entry: OrgUnitEntry, orgUnitId: string): Promise<void> {
+    try {
+      let rows;
+      let changesBefore;
+      // A change made here while the read was in flight is newer than what it read: read again.
+      do {
+        changesBefore = entry.changes;
+        rows = await listWorkflows(pool, orgUnitId);
+      } while (entry.changes !== changesBefore);
+      entry.actor.send({ type: 'workflows.loaded', workflows: Object.fromEntries(rows.map((row) => [row.id, { autonomy: row.autonomy, paused: row.paused }])) });
+      entry.loadedAt = clock.now();
+    } finally {
+      entry.loading = undefined;
+    }
   }
 
   const executor = createRunExecutor({
@@ -221,9 +244,17 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
       if (run) await runtime.wake();
       return run ?? null;
     },
+    settingsStale(orgUnitId) {
+      const entry = orgUnits.get(orgUnitId);
+      if (!entry) return;
+      entry.changes += 1;
+      entry.loadedAt = -Infinity;
+    },
     settingsChanged(orgUnitId, workflowId, change) {
-      const actor = orgUnits.get(orgUnitId)?.actor;
-      if (!actor) return;
+      const entry = orgUnits.get(orgUnitId);
+      if (!entry) return;
+      entry.changes += 1;
+      const { actor } = entry;
       if (change.autonomy) actor.send({ type: 'workflow.autonomy_changed', workflowId, autonomy: change.autonomy });
       if (change.paused === true) actor.send({ type: 'workflow.paused', workflowId });
       if (change.paused === false) actor.send({ type: 'workflow.resumed', workflowId });

@@ -57,7 +57,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps) {
             name: definition.name,
             description: definition.description,
             version: definition.version,
-            definition: { machine: definition.machine.id },
+            definition: { machine: definition.machine.id, tools: definition.tools },
             triggers: definition.triggers,
             defaultAutonomy: definition.defaultAutonomy,
           });

@@ -44,6 +44,8 @@ export async function createAppFixture(env: NodeJS.ProcessEnv = {}): Promise<App
   const built = await buildApp({ config, database: db, logger: createLogger(config), readiness: { state: 'serving' } });
   await built.app.ready();
   for (const org of [orgUnitId, otherOrgUnitId]) await built.governance.policies.installBuiltins(org);
+  await built.workflows.install([orgUnitId, otherOrgUnitId]);
+  for (const module of built.workflowModules) await module.prepare?.(db.pool);
   return {
     db,
     built,

@@ -7,12 +7,15 @@ import { eventOperations } from './event-operations.js';
 import { governanceOperations } from './governance-operations.js';
 import { orgUnitOperations } from './org-unit-operations.js';
 import { tokenOperations } from './token-operations.js';
+import { workflowOperations } from './workflow-operations.js';
+import type { WorkflowService } from '../../workflows/workflow-service.js';
 
 export type OperationDeps = Readonly<{
   pool: DatabasePool;
   authenticator: Authenticator;
   governance: GovernanceServices;
   ingestion: EventIngestion;
+  workflows: WorkflowService;
   now: () => number;
 }>;
 
@@ -24,6 +27,7 @@ export function createOperations(deps: OperationDeps) {
     ...tokenOperations(deps),
     ...governanceOperations(deps),
     ...eventOperations(deps),
+    ...workflowOperations(deps),
   };
 }
 

@@ -45,6 +45,20 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
     'GET /api/org-units/:orgUnitId/audit/verify': (org) => ({ url: `/api/org-units/${org}/audit/verify` }),
     'GET /api/org-units/:orgUnitId/audit/checkpoint': (org) => ({ url: `/api/org-units/${org}/audit/checkpoint` }),
     'GET /api/org-units/:orgUnitId/audit/export': (org) => ({ url: `/api/org-units/${org}/audit/export` }),
+    'GET /api/org-units/:orgUnitId/workflows': (org) => ({ url: `/api/org-units/${org}/workflows` }),
+    'GET /api/org-units/:orgUnitId/workflows/:workflowId/runs': (org) => ({ url: `/api/org-units/${org}/workflows/wf_nothing_here/runs?status=completed` }),
+    'POST /api/org-units/:orgUnitId/workflows/:workflowId/runs': (org) => ({
+      url: `/api/org-units/${org}/workflows/wf_nothing_here/runs`,
+      body: { idempotencyKey: 'matrix-run', payload: {} },
+    }),
+    'POST /api/org-units/:orgUnitId/workflows/:workflowId/pause': (org) => ({ url: `/api/org-units/${org}/workflows/wf_nothing_here/pause` }),
+    'POST /api/org-units/:orgUnitId/workflows/:workflowId/resume': (org) => ({ url: `/api/org-units/${org}/workflows/wf_nothing_here/resume` }),
+    'GET /api/org-units/:orgUnitId/runs/:runId': (org) => ({ url: `/api/org-units/${org}/runs/${ghost}` }),
+    'GET /api/org-units/:orgUnitId/runs/:runId/replay': (org) => ({ url: `/api/org-units/${org}/runs/${ghost}/replay` }),
+    'POST /api/workflows/:workflowId/autonomy': () => ({ url: '/api/workflows/wf_nothing_here/autonomy', body: { autonomyLevel: 'a1_assisted' } }),
+    'GET /api/org-units/:orgUnitId/drafts': (org) => ({ url: `/api/org-units/${org}/drafts?limit=5` }),
+    'POST /api/org-units/:orgUnitId/drafts/:actionId/complete': (org) => ({ url: `/api/org-units/${org}/drafts/${ghost}/complete`, body: { note: 'done by hand' } }),
+    'POST /api/org-units/:orgUnitId/drafts/:actionId/discard': (org) => ({ url: `/api/org-units/${org}/drafts/${ghost}/discard`, body: { reason: 'not needed' } }),
     'POST /api/events': () => {
       tokenCounter += 1;
       return {

@@ -59,7 +59,7 @@ export function chainWorkflow(id: string, steps: number, version = 1): WorkflowD
     states: { ...states, done: { type: 'final' }, failed: { type: 'final' } },
     output: ({ context }) => ({ results: context.results }),
   });
-  return defineWorkflow({ id, version, name: `Chain of ${steps}`, description: `${steps} steps, one row each`, triggers: [], defaultAutonomy: 'a2_supervised', machine });
+  return defineWorkflow({ id, version, name: `Chain of ${steps}`, description: `${steps} steps, one row each`, triggers: [], tools: ['test.write_effect'], defaultAutonomy: 'a2_supervised', machine });
 }
 
 /** Writes a row, waits on a durable timer, writes another. */
@@ -87,7 +87,7 @@ export function timerWorkflow(id: string, delayMs: number): WorkflowDefinition {
       done: { type: 'final' },
     },
   });
-  return defineWorkflow({ id, version: 1, name: 'Timer', description: 'write, sleep, write', triggers: [], defaultAutonomy: 'a2_supervised', machine });
+  return defineWorkflow({ id, version: 1, name: 'Timer', description: 'write, sleep, write', triggers: [], tools: ['test.write_effect'], defaultAutonomy: 'a2_supervised', machine });
 }
 
 export const testTools: readonly ToolImplementation[] = [writeEffect as ToolImplementation];

@@ -1,0 +1,177 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { RunRow } from '../../../db/queries/workflow-runs.js';
+import { findRun } from '../../../db/queries/workflow-runs.js';
+import { createWorkflowRuntime } from '../../../server/workflows/workflow-runtime.js';
+import { workflowCatalog } from '../../../engine/workflows/index.js';
+import { bearer, createAppFixture, type AppFixture } from '../../support/app-fixture.js';
+import { workflowModule } from '../../support/workflows/chain-workflows.js';
+
+const modulePath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../support/workflows/chain-workflows.ts');
+
+let f: AppFixture;
+beforeAll(async () => {
+  f = await createAppFixture({ BOS_WORKFLOW_MODULES: modulePath });
+  await f.built.runtime.start();
+});
+afterAll(async () => {
+  await f.close();
+});
+
+async function waitForRuns(ids: readonly string[], until: (run: RunRow) => boolean, timeoutMs = 20_000): Promise<RunRow[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const runs = await Promise.all(ids.map((id) => findRun(f.db.pool, f.orgUnitId, id)));
+    if (runs.every((run) => run && until(run))) return runs as RunRow[];
+    if (Date.now() > deadline) throw new Error(`runs not done: ${JSON.stringify(runs.map((run) => [run?.status, run?.waiting_for]))}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function effects(chain: string) {
+  return f.db.pool.any(sql.type(z.object({ step: z.number(), idempotency_key: z.string() }))`
+    SELECT step, idempotency_key FROM test_side_effects WHERE chain = ${chain} ORDER BY step`);
+}
+
+async function start(workflowId: string, chain: string) {
+  const run = await f.built.workflows.startRun(f.orgUnitId, workflowId, `key-${chain}`, { chain });
+  return run.id;
+}
+
+describe('the durable workflow runtime', () => {
+  it('runs chains to completion with every side effect exactly once, and their journals replay clean', async () => {
+    const chains = Array.from({ length: 20 }, (_, index) => `chain-${index}`);
+    const ids = await Promise.all(chains.map((chain) => start('wf_test_chain3', chain)));
+    const runs = await waitForRuns(ids, (run) => run.status === 'completed');
+    for (const chain of chains) expect((await effects(chain)).map((row) => row.step)).toEqual([1, 2, 3]);
+    expect(runs.every((run) => run.journal_length === 8)).toBe(true);
+    for (const id of ids) {
+      const report = await f.built.workflows.replay(f.orgUnitId, id);
+      expect(report.divergence).toBeNull();
+      expect(report.steps.map((step) => step.input)).toEqual(['start (manual)', 'tool.done step1', 'tool.done step2', 'tool.done step3']);
+    }
+  });
+
+  it('answers the first run for a repeated idempotency key', async () => {
+    const first = await f.built.workflows.startRun(f.orgUnitId, 'wf_test_chain3', 'same-key', { chain: 'same' });
+    const again = await f.built.workflows.startRun(f.orgUnitId, 'wf_test_chain3', 'same-key', { chain: 'same' });
+    expect(again).toMatchObject({ id: first.id, duplicate: true });
+    await waitForRuns([first.id], (run) => run.status === 'completed');
+    expect(await effects('same')).toHaveLength(3);
+  });
+
+  it('fires a durable timer after the runtime restarts while the run sleeps', async () => {
+    const id = await start('wf_test_timer', 'sleeper');
+    const [sleeping] = await waitForRuns([id], (run) => run.status === 'waiting');
+    expect(sleeping?.waiting_for).toBe('timer:nap');
+    const sleptAt = Date.now();
+    await f.built.runtime.stop();
+    // A new process would start a new runtime with its own lease owner; so does this test.
+    const { catalog } = { catalog: workflowCatalog(workflowModule.workflows) };
+    const restarted = createWorkflowRuntime(
+      { pool: f.db.pool, catalog, router: f.built.tools, killSwitch: f.built.governance.killSwitchState, clock: { now: Date.now }, logger: f.built.app.log as never, announce: () => undefined },
+      { pollMs: 100 },
+    );
+    await restarted.start();
+    try {
+      const [done] = await waitForRuns([id], (run) => run.status === 'completed');
+      expect(done?.completed_at?.getTime()).toBeGreaterThanOrEqual(sleptAt + 1_500);
+      expect((await effects('sleeper')).map((row) => row.step)).toEqual([1, 2]);
+    } finally {
+      await restarted.stop();
+      await f.built.runtime.start();
+    }
+  });
+
+  it('turns side effects into drafts at A0, and continues once a person marks each done', async () => {
+    await setAutonomy('wf_test_chain3', 'a0_manual');
+    try {
+      const id = await start('wf_test_chain3', 'manual');
+      let previous = '';
+      for (let step = 1; step <= 3; step += 1) {
+        const [waiting] = await waitForRuns([id], (run) => run.status === 'waiting' && (run.waiting_for ?? '').startsWith('draft:') && run.waiting_for !== previous);
+        previous = waiting?.waiting_for ?? '';
+        const actionId = previous.slice('draft:'.length);
+        const drafts = await f.built.app.inject({ method: 'GET', url: `/api/org-units/${f.orgUnitId}/drafts`, headers: bearer(f.tokens.viewer) });
+        expect(drafts.json<{ items: { actionId: string; tool: string }[] }>().items).toContainEqual(expect.objectContaining({ actionId, tool: 'test.write_effect' }));
+        const done = await f.built.app.inject({
+          method: 'POST',
+          url: `/api/org-units/${f.orgUnitId}/drafts/${actionId}/complete`,
+          headers: bearer(f.tokens.operator),
+          payload: { note: `did step ${step} by hand` },
+        });
+        expect(done.statusCode).toBe(200);
+      }
+      await waitForRuns([id], (run) => run.status === 'completed');
+      // The person did the work: the tool itself never wrote.
+      expect(await effects('manual')).toEqual([]);
+    } finally {
+      await setAutonomy('wf_test_chain3', 'a2_supervised');
+    }
+  });
+
+  it('holds runs while the kill switch is engaged; after the release the workflow is back at A0 and drafts', async () => {
+    await killSwitch('engage');
+    let released = false;
+    try {
+      const id = await start('wf_test_chain3', 'halted');
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect(await effects('halted')).toEqual([]);
+      // The engage paused the workflow: the run has not moved.
+      expect((await findRun(f.db.pool, f.orgUnitId, id))?.status).toBe('pending');
+      await killSwitch('release');
+      released = true;
+      // A release never restores autonomy: the workflow's first step after it is a draft for a person.
+      const [waiting] = await waitForRuns([id], (run) => run.status === 'waiting' && (run.waiting_for ?? '').startsWith('draft:'));
+      expect(waiting?.waiting_for).toMatch(/^draft:/);
+      expect(await effects('halted')).toEqual([]);
+      const discard = await f.built.app.inject({
+        method: 'POST',
+        url: `/api/org-units/${f.orgUnitId}/drafts/${(waiting?.waiting_for ?? '').slice('draft:'.length)}/discard`,
+        headers: bearer(f.tokens.operator),
+        payload: { reason: 'not after an incident' },
+      });
+      expect(discard.statusCode, discard.body).toBe(200);
+      const [ended] = await waitForRuns([id], (run) => run.status === 'completed');
+      expect(ended?.snapshot).toMatchObject({ machine: { value: 'failed' } });
+    } finally {
+      if (!released) await killSwitch('release');
+      await setAutonomy('wf_test_chain3', 'a2_supervised');
+    }
+  });
+
+  it('does not run the steps of a paused workflow until it is resumed', async () => {
+    const pause = await f.built.app.inject({ method: 'POST', url: `/api/org-units/${f.orgUnitId}/workflows/wf_test_chain3/pause`, headers: bearer(f.tokens.operator) });
+    expect(pause.statusCode).toBe(200);
+    const id = await start('wf_test_chain3', 'paused');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await effects('paused')).toEqual([]);
+    const resume = await f.built.app.inject({ method: 'POST', url: `/api/org-units/${f.orgUnitId}/workflows/wf_test_chain3/resume`, headers: bearer(f.tokens.operator) });
+    expect(resume.statusCode).toBe(200);
+    await waitForRuns([id], (run) => run.status === 'completed');
+    expect(await effects('paused')).toHaveLength(3);
+  });
+});
+
+async function setAutonomy(workflowId: string, autonomyLevel: string) {
+  const response = await f.built.app.inject({
+    method: 'POST',
+    url: `/api/workflows/${workflowId}/autonomy`,
+    headers: bearer(f.tokens.founder),
+    payload: { autonomyLevel },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+}
+
+async function killSwitch(action: 'engage' | 'release') {
+  const response = await f.built.app.inject({
+    method: 'POST',
+    url: `/api/org-units/${f.orgUnitId}/kill-switch`,
+    headers: bearer(f.tokens.founder),
+    payload: { action, scope: 'global', reason: 'runtime test' },
+  });
+  expect(response.statusCode, response.body).toBe(200);
+}
