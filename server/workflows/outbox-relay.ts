@@ -31,7 +31,7 @@ export function createOutboxRelay(options: {
         const appended = await appendStreamEvents(tx, orgUnitId, events.map((row) => ({ type: row.topic, payloadJson: JSON.stringify(row.payload) })));
         appended.forEach((event, index) => {
           const row = events[index] as OutboxRow;
-          out.push({ orgUnitId, seq: event.seq, type: row.topic as StreamEnvelope['type'], payload: row.payload, at: event.createdAt.toISOString() });
+          out.push({ orgUnitId, seq: event.seq, type: row.topic, payload: row.payload, at: event.createdAt.toISOString() });
         });
       }
       return { out, taken: rows.length };

@@ -54,7 +54,7 @@ export function chainWorkflow(id: string, steps: number, version = 1): WorkflowD
     },
   }).createMachine({
     id,
-    context: ({ input }) => ({ chain: String(input.trigger.payload.chain ?? input.seed), results: [] }),
+    context: ({ input }) => ({ chain: typeof input.trigger.payload.chain === 'string' ? input.trigger.payload.chain : input.seed, results: [] }),
     initial: 'step1',
     states: { ...states, done: { type: 'final' }, failed: { type: 'final' } },
     output: ({ context }) => ({ results: context.results }),
@@ -69,7 +69,7 @@ export function timerWorkflow(id: string, delayMs: number): WorkflowDefinition {
     actions: workflowEffects,
   }).createMachine({
     id,
-    context: ({ input }) => ({ chain: String(input.trigger.payload.chain ?? input.seed) }),
+    context: ({ input }) => ({ chain: typeof input.trigger.payload.chain === 'string' ? input.trigger.payload.chain : input.seed }),
     initial: 'before',
     states: {
       before: {
@@ -90,7 +90,7 @@ export function timerWorkflow(id: string, delayMs: number): WorkflowDefinition {
   return defineWorkflow({ id, version: 1, name: 'Timer', description: 'write, sleep, write', triggers: [], tools: ['test.write_effect'], defaultAutonomy: 'a2_supervised', machine });
 }
 
-export const testTools: readonly ToolImplementation[] = [writeEffect as ToolImplementation];
+export const testTools: readonly ToolImplementation[] = [writeEffect];
 
 export const workflowModule: WorkflowModule = {
   workflows: [chainWorkflow('wf_test_chain3', 3), chainWorkflow('wf_test_chain5', 5), timerWorkflow('wf_test_timer', 2_000)],
