@@ -8,6 +8,7 @@
  */
 import pg from 'pg';
 import { runGraphileChainBaseline, type WorkflowFigures } from './support/graphile-chain.js';
+import { runProductWorkflows as runDurableWorkflows } from './support/product-workflows.js';
 import { printReport } from './support/report.js';
 
 export type WorkflowBenchOptions = Readonly<{ connectionString: string; workflows: number; concurrency: number }>;
@@ -18,7 +19,7 @@ export type WorkflowBenchOptions = Readonly<{ connectionString: string; workflow
  * and returns the same figures as the baseline (elapsed from starting them to the last
  * step's effect committed). Until it is set, the script prints the baseline alone.
  */
-const runProductWorkflows = undefined as ((options: WorkflowBenchOptions) => Promise<WorkflowFigures>) | undefined;
+const runProductWorkflows: ((options: WorkflowBenchOptions) => Promise<WorkflowFigures>) | undefined = runDurableWorkflows;
 
 const connectionString = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bos_bench';
 const workflows = Number(process.env.BENCH_WORKFLOWS ?? 3000);

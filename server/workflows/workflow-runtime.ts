@@ -184,12 +184,18 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
         log.error({ err: error }, 'workflows: claiming due runs failed');
       }
     } while (cycleAgain && !stopped);
-    cycling = undefined;
   }
 
   function kick(): void {
-    if (cycling) cycleAgain = true;
-    else cycling = cycle();
+    if (cycling) {
+      cycleAgain = true;
+      return;
+    }
+    // Cleared when the cycle settles (it may settle at once, with no capacity); a kick meanwhile runs another.
+    cycling = cycle().finally(() => {
+      cycling = undefined;
+      if (cycleAgain && !stopped) kick();
+    });
   }
 
   async function listen(url: string): Promise<void> {
