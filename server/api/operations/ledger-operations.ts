@@ -204,8 +204,11 @@ export function ledgerOperations(deps: { ledger: LedgerService; tools: ToolRoute
       output: write(transferDto),
       successStatus: 201,
       statusFor: created,
-      handle: (principal, { orgUnitId, idempotencyKey, mode, ...input }) =>
-        callTool(principal, 'ledger.reverse', { orgUnitId, idempotencyKey, mode }, input.transferKey, input, toTransfer(orgUnitId)),
+      handle(principal, { orgUnitId, idempotencyKey, mode, ...input }) {
+        // A named reversal key is part of the call, so another one reaches the ledger and hears who reversed it first.
+        const natural = input.reversalKey === undefined ? input.transferKey : `${input.transferKey.slice(0, 100)}:${digest(input.transferKey, input.reversalKey)}`;
+        return callTool(principal, 'ledger.reverse', { orgUnitId, idempotencyKey, mode }, natural, input, toTransfer(orgUnitId));
+      },
     }),
     postPayout: defineOperation({
       kind: 'mutation',
@@ -236,8 +239,7 @@ export function ledgerOperations(deps: { ledger: LedgerService; tools: ToolRoute
       statusFor: created,
       handle(principal, { orgUnitId, idempotencyKey, mode, ...input }) {
         // The statement's content is part of the key: a corrected statement for the period is a new import.
-        const digest = createHash('sha256').update(`${input.format}\n${input.text}`).digest('hex').slice(0, 32);
-        const natural = `${input.source ?? 'processor'}:${input.periodStart}:${input.periodEnd}:${digest}`;
+        const natural = `${input.source ?? 'processor'}:${input.periodStart}:${input.periodEnd}:${digest(input.format, input.text)}`;
         return callTool(principal, 'ledger.import_statement', { orgUnitId, idempotencyKey, mode }, natural, input, reconciliationDtoOf);
       },
     }),
@@ -316,6 +318,11 @@ function reconciliationDtoOf(value: unknown): ReconciliationDto {
 }
 
 const disputeDtoOf = (value: unknown): DisputeDto => disputeDto.parse(value);
+
+/** A short stand-in for long parts of an idempotency key (the column holds 300 characters). */
+function digest(...parts: readonly string[]): string {
+  return createHash('sha256').update(parts.join('\u0000')).digest('hex').slice(0, 32);
+}
 
 function withoutUndefined(input: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));

@@ -146,6 +146,18 @@ describe('the ledger API', () => {
     expect(voided.body).toMatchObject({ code: 'LEDGER_HOLD_NOT_PENDING' });
   });
 
+  it('reverses a posted transfer once, linked to the original, and streams the reversal once', async () => {
+    await send('POST', `${ledgerUrl}/transfers`, sale('to-reverse', 120));
+    const original = await send('GET', `${ledgerUrl}/transfers/to-reverse`);
+    const reversed = await send('POST', `${ledgerUrl}/transfers/to-reverse/reverse`, { reversalKey: 'to-reverse-back' });
+    expect(reversed.status).toBe(201);
+    expect(reversed.body).toMatchObject({ result: { kind: 'reversal', transferKey: 'to-reverse-back', links: { reverses: (original.body as { id: string }).id } } });
+    expect((await send('POST', `${ledgerUrl}/transfers/to-reverse/reverse`, { reversalKey: 'to-reverse-back' })).body).toMatchObject({ duplicate: true });
+    expect(await postedEvents('to-reverse-back')).toHaveLength(1);
+    const twice = await send('POST', `${ledgerUrl}/transfers/to-reverse/reverse`, { reversalKey: 'another-key' });
+    expect(twice).toMatchObject({ status: 409, body: { code: 'LEDGER_NOT_REVERSIBLE' } });
+  });
+
   it('pays out only with what the payout policies demand, naming the reasons otherwise', async () => {
     const payout = { transferKey: 'payout-1', payee: 'creator:7:payable', amountMinor: 1000, currency: 'USD' };
     const refused = await send('POST', `${ledgerUrl}/payouts`, payout);
