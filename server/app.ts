@@ -127,7 +127,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   };
   const clock = { now: Date.now };
   const governance = createGovernanceServices({ pool: database.pool, audit, publish, clock, logger });
-  const ledger = createLedgerService({ pool: database.pool, clock, logger });
+  const ledger = createLedgerService({ pool: database.pool, clock, logger, publish });
   const { catalog, modules } = await loadWorkflowCatalog(config.workflows.modules);
   const registry = createToolRegistry([...ledgerTools, ...businessTools, ...modules.flatMap((module) => module.tools ?? [])]);
   const tools = createToolRouter({
@@ -146,7 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   );
   const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, audit, clock });
   const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake() });
-  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, now: Date.now }), audit);
+  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, now: Date.now }), audit);
   serveRest(app, operations);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

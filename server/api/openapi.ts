@@ -75,6 +75,7 @@ export function openApiDocument(
         : {}),
       responses: {
         [status]: status === '204' ? { description: 'Done' } : { description: 'OK', content: { 'application/json': { schema: jsonSchema(operation.output) } } },
+        ...(operation.statusFor ? { 202: { description: 'Accepted: it waits for the approval named in approvalId', content: { 'application/json': { schema: jsonSchema(operation.output) } } } } : {}),
         400: problemResponse('Bad input: each failing field is named in errors[].path'),
         401: problemResponse('No valid token'),
         403: problemResponse('The role is not allowed'),

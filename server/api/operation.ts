@@ -24,6 +24,11 @@ export type Operation<Input extends z.ZodTypeAny = z.ZodTypeAny, Output = unknow
   output: z.ZodTypeAny;
   /** HTTP status of a success on REST; 204 sends no body. */
   successStatus?: 200 | 201 | 204;
+  /**
+   * The REST status for a particular result, when it depends on it (a write that waits for
+   * an approval is 202 Accepted); `successStatus` otherwise. tRPC carries the result alone.
+   */
+  statusFor?(output: Output): 200 | 201 | 202;
   handle(principal: Principal, input: z.output<Input>): Promise<Output>;
 }>;
 

@@ -45,7 +45,7 @@ export function serveRest(app: FastifyInstance, operations: OperationSet): void 
         if (!parsed.success) throw validationFailed(locate(parsed.error, inPath, rest));
         const result = await operation.handle(principal, parsed.data as unknown);
         if (operation.successStatus === 204) return reply.status(204).send();
-        return reply.status(operation.successStatus ?? 200).send(result);
+        return reply.status(operation.statusFor?.(result) ?? operation.successStatus ?? 200).send(result);
       },
     });
   }

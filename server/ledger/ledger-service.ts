@@ -16,7 +16,14 @@ import type { Clock } from '../../engine/kernel/index.js';
 import { accountPathProblem, isCurrency, reversedLegs, type Leg } from '../../engine/ledger/index.js';
 import { AppError, notFound, validationFailed } from '../errors/catalog.js';
 import { balanceView, type BalanceView, type TransferView } from './ledger-views.js';
-import { importStatement as importStatementInto, markReconciled as markReconciledIn, type ImportStatementInput, type ReconciliationView } from './reconciliation.js';
+import { postedPayload, type PublishPosted } from './posted-events.js';
+import {
+  getReconciliation as getReconciliationIn,
+  importStatement as importStatementInto,
+  markReconciled as markReconciledIn,
+  type ImportStatementInput,
+  type ReconciliationView,
+} from './reconciliation.js';
 import { resolveAccounts, transferProblem, viewsOf, writeTransfers, type AccountCache, type PreparedTransfer, type TransferOutcome } from './transfer-batch.js';
 
 export type { TransferOutcome, TransferView, BalanceView, ReconciliationView, ImportStatementInput };
@@ -65,9 +72,17 @@ export type LedgerService = {
   markReconciled(orgUnitId: string, reconciliationId: string, by: string): Promise<ReconciliationView>;
   openDispute(orgUnitId: string, input: OpenDisputeInput): Promise<DisputeView>;
   resolveDispute(orgUnitId: string, disputeId: string, outcome: 'won' | 'lost'): Promise<DisputeView>;
+  getReconciliation(orgUnitId: string, reconciliationId: string): Promise<ReconciliationView>;
+  getDispute(orgUnitId: string, disputeId: string): Promise<DisputeView>;
 };
 
-export type LedgerDeps = Readonly<{ pool: DatabasePool; clock: Clock; logger: Pick<Logger, 'info' | 'warn' | 'error'> }>;
+export type LedgerDeps = Readonly<{
+  pool: DatabasePool;
+  clock: Clock;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Streams `ledger.transfer.posted` after each posting commits; without it nothing is streamed. */
+  publish?: PublishPosted;
+}>;
 
 /** Accounts dispute postings use (see docs/ledger.md). */
 export const disputeAccounts = Object.freeze({ available: 'platform:cash', reserve: 'reserve:disputes', losses: 'expense:chargebacks' });
@@ -79,6 +94,31 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
   const { pool, clock, logger } = deps;
   const accounts: AccountCache = new Map();
   const now = () => new Date(clock.now());
+
+  /**
+   * Streams each posting once, here rather than in the API or the tools, because every path
+   * that posts money ends in this service (REST, workflows through the tool router,
+   * disputes) and only here is it known whether a call posted or replayed an earlier
+   * posting. It runs after the commit, so nothing is streamed for a rolled-back posting;
+   * the price is at-most-once if the process dies between the commit and the publish,
+   * which a reader repairs by reading the transfer. A failed publish is logged, never
+   * thrown: the posting stands.
+   */
+  async function announcePosted(orgUnitId: string, views: readonly TransferView[]): Promise<void> {
+    const { publish } = deps;
+    if (!publish) return;
+    await Promise.all(
+      views
+        .filter((view) => view.status === 'posted')
+        .map(async (view) => {
+          try {
+            await publish(orgUnitId, 'ledger.transfer.posted', postedPayload(view));
+          } catch (error) {
+            logger.error({ err: error, orgUnitId, transferKey: view.transferKey }, 'ledger: a committed posting could not be streamed');
+          }
+        }),
+    );
+  }
 
   async function inTransaction<T>(work: (tx: DatabaseTransactionConnection) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
@@ -130,6 +170,7 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
       const unique = [...firsts.values()];
       await resolveAccounts(pool, accounts, orgUnitId, unique.flatMap((t) => t.legs));
       const written = await inTransaction((tx) => writeTransfers(tx, accounts, { orgUnitId, at, transfers: unique }));
+      await announcePosted(orgUnitId, written.flatMap((o) => (o.ok && !o.replayed ? [o.transfer] : [])));
       const byKey = new Map(unique.map((t, i) => [t.transferKey, written[i]]));
       for (const { index, prepared } of group) {
         const outcome = byKey.get(prepared.transferKey);
@@ -156,15 +197,15 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
     return (await viewsOf(db, rows)).get(key);
   }
 
-  async function resolve(orgUnitId: string, holdKey: string, to: 'posted' | 'voided', tx: DatabaseTransactionConnection): Promise<TransferView> {
+  async function resolve(orgUnitId: string, holdKey: string, to: 'posted' | 'voided', tx: DatabaseTransactionConnection): Promise<{ view: TransferView; changed: boolean }> {
     const at = now();
     const changed = await resolveHold(tx, { orgUnitId, key: holdKey, to, at });
-    if (changed) return (await viewsOf(tx, [changed])).get(holdKey) ?? failInternal();
+    if (changed) return { view: (await viewsOf(tx, [changed])).get(holdKey) ?? failInternal(), changed: true };
     const current = await findView(tx, orgUnitId, holdKey);
     if (!current) throw notFound(`hold ${holdKey}`);
     if (current.kind !== 'hold') throw new AppError('LEDGER_HOLD_NOT_PENDING', `${holdKey} is a ${current.kind}, not a hold`, { transferKey: holdKey });
     // Posting or voiding again is a replay, not an error: the caller may have lost the first answer.
-    if (current.status === to) return current;
+    if (current.status === to) return { view: current, changed: false };
     if (current.status === 'pending') {
       const expired = await resolveHold(tx, { orgUnitId, key: holdKey, to: 'expired', at });
       if (expired) throw new AppError('LEDGER_HOLD_EXPIRED', `hold ${holdKey} expired at ${current.holdExpiresAt ?? ''}`, { transferKey: holdKey });
@@ -175,7 +216,7 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
   // An expired hold found by post() is marked expired in the same transaction that refuses the post.
   async function resolveCommitted(orgUnitId: string, holdKey: string, to: 'posted' | 'voided'): Promise<TransferView> {
     let refusal: unknown;
-    const view = await inTransaction(async (tx) => {
+    const resolved = await inTransaction(async (tx) => {
       try {
         return await resolve(orgUnitId, holdKey, to, tx);
       } catch (error) {
@@ -186,8 +227,9 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
         throw error;
       }
     });
-    if (refusal !== undefined || view === undefined) throw refusal;
-    return view;
+    if (refusal !== undefined || resolved === undefined) throw refusal;
+    if (resolved.changed) await announcePosted(orgUnitId, [resolved.view]);
+    return resolved.view;
   }
 
   async function reverse(orgUnitId: string, transferKey: string, reversalKey: string, description?: string): Promise<TransferView> {
@@ -221,6 +263,7 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
     });
     if (!outcome) throw new AppError('INTERNAL');
     if (!outcome.ok) throw outcome.error;
+    if (!outcome.replayed) await announcePosted(orgUnitId, [outcome.transfer]);
     return outcome.transfer;
   }
 
@@ -310,18 +353,23 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
     };
     await resolveAccounts(pool, accounts, orgUnitId, [...chargeback.legs, ...fromAvailable.legs]);
     const at = now();
-    return inTransaction(async (tx) => {
+    const { view, posted } = await inTransaction(async (tx) => {
       const resolved = await resolveOpenDispute(tx, { orgUnitId, id: disputeId, outcome, at });
       if (!resolved) throw new AppError('DISPUTE_ALREADY_RESOLVED', `dispute ${disputeId} was resolved concurrently`);
       const to = outcome === 'won' ? 'voided' : 'posted';
       const hold = await resolveHold(tx, { orgUnitId, key: holdKey, to, at });
+      const postings: TransferView[] = [];
       if (outcome === 'lost') {
+        if (hold) postings.push((await viewsOf(tx, [hold])).get(holdKey) ?? failInternal());
         const [written] = await writeTransfers(tx, accounts, { orgUnitId, at, transfers: [hold ? chargeback : fromAvailable] });
         if (!written) throw new AppError('INTERNAL');
         if (!written.ok) throw written.error;
+        if (!written.replayed) postings.push(written.transfer);
       }
-      return disputeView(resolved);
+      return { view: disputeView(resolved), posted: postings };
     });
+    await announcePosted(orgUnitId, posted);
+    return view;
   }
 
   return {
@@ -356,6 +404,12 @@ export function createLedgerService(deps: LedgerDeps): LedgerService {
     markReconciled: (orgUnitId, id, by) => markReconciledIn({ pool, at: now() }, orgUnitId, id, by),
     openDispute,
     resolveDispute,
+    getReconciliation: (orgUnitId, id) => getReconciliationIn({ pool }, orgUnitId, id),
+    async getDispute(orgUnitId, disputeId) {
+      const row = await pool.connect((c) => findDispute(c, { orgUnitId, id: disputeId }));
+      if (!row) throw notFound(`dispute ${disputeId}`);
+      return disputeView(row);
+    },
   };
 }
 

@@ -104,6 +104,12 @@ export async function markReconciled(deps: { pool: DatabasePool; at: Date }, org
   });
 }
 
+export async function getReconciliation(deps: { pool: DatabasePool }, orgUnitId: string, id: string): Promise<ReconciliationView> {
+  const row = await deps.pool.connect((c) => findReconciliation(c, { orgUnitId, id }));
+  if (!row) throw notFound(`reconciliation ${id}`);
+  return reconciliationView(row);
+}
+
 export type { ReconciliationReport };
 
 function parseDay(text: string): Date | undefined {

@@ -5,9 +5,12 @@ import type { EventIngestion } from '../../ingestion/event-ingestion.js';
 import { catalogOperations } from './catalog-operations.js';
 import { eventOperations } from './event-operations.js';
 import { governanceOperations } from './governance-operations.js';
+import { ledgerOperations } from './ledger-operations.js';
 import { orgUnitOperations } from './org-unit-operations.js';
 import { tokenOperations } from './token-operations.js';
 import { workflowOperations } from './workflow-operations.js';
+import type { LedgerService } from '../../ledger/ledger-service.js';
+import type { ToolRouter } from '../../tools/tool-implementation.js';
 import type { WorkflowService } from '../../workflows/workflow-service.js';
 
 export type OperationDeps = Readonly<{
@@ -16,6 +19,9 @@ export type OperationDeps = Readonly<{
   governance: GovernanceServices;
   ingestion: EventIngestion;
   workflows: WorkflowService;
+  ledger: LedgerService;
+  /** Ledger writes go through it with the caller as the actor. */
+  tools: ToolRouter;
   now: () => number;
 }>;
 
@@ -28,6 +34,7 @@ export function createOperations(deps: OperationDeps) {
     ...governanceOperations(deps),
     ...eventOperations(deps),
     ...workflowOperations(deps),
+    ...ledgerOperations(deps),
   };
 }
 

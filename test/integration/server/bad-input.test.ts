@@ -47,7 +47,38 @@ function cases(): BadCase[] {
     { name: 'policy version not a number', method: 'GET', url: `/api/org-units/${org}/policies/margin_floor/versions/abc`, status: 400, field: 'params.version' },
     { name: 'policy name malformed', method: 'POST', url: `/api/org-units/${org}/policies/Bad-Name/versions`, body: json({ source: 'x' }), status: 400, field: 'params.name' },
     { name: 'policy source missing', method: 'POST', url: `/api/org-units/${org}/policies/new_rule/versions`, body: json({}), status: 400, field: 'body.source' },
+    ...ledgerCases(org, ghost),
     { name: 'not JSON at all', method: 'POST', url: tokens, body: 'name=x&role=viewer', contentType: 'application/x-www-form-urlencoded', status: 415, field: '' },
+  ];
+}
+
+function ledgerCases(org: string, ghost: string): BadCase[] {
+  const ledger = `/api/org-units/${org}/ledger`;
+  const json = (value: unknown) => JSON.stringify(value);
+  const legs = (second: number) => [
+    { account: 'processor:clearing', currency: 'USD', amountMinor: 100 },
+    { account: 'revenue:sales', currency: 'USD', amountMinor: second },
+  ];
+  const payout = { transferKey: 'bad-payout', payee: 'creator:1:payable', amountMinor: 100, currency: 'USD' };
+  const statement = { periodStart: '2026-11-01', periodEnd: '2026-11-30', format: 'csv', text: 'reference,currency,amount\nx,USD,1.00' };
+  return [
+    { name: 'ledger: account not a path', method: 'GET', url: `${ledger}/accounts/NOPE/balance`, status: 400, field: 'params.account' },
+    { name: 'ledger: currency lower case', method: 'GET', url: `${ledger}/accounts/platform:cash/balance?currency=usd`, status: 400, field: 'query.currency' },
+    { name: 'ledger: asOf not an instant', method: 'GET', url: `${ledger}/balances?asOf=yesterday`, status: 400, field: 'query.asOf' },
+    { name: 'ledger: reconciliation id not a uuid', method: 'GET', url: `${ledger}/reconciliations/42`, status: 400, field: 'params.reconciliationId' },
+    { name: 'ledger: amount in cents with a fraction', method: 'POST', url: `${ledger}/transfers`, body: json({ transferKey: 'k', legs: [{ account: 'processor:clearing', currency: 'USD', amountMinor: 1.5 }, { account: 'revenue:sales', currency: 'USD', amountMinor: -1.5 }] }), status: 400, field: 'body.legs[0].amountMinor' },
+    { name: 'ledger: unbalanced legs', method: 'POST', url: `${ledger}/transfers`, body: json({ transferKey: 'k', legs: legs(-99) }), status: 400, field: 'body.legs[1].amountMinor' },
+    { name: 'ledger: amount as a string', method: 'POST', url: `${ledger}/transfers`, body: json({ transferKey: 'k', legs: [{ account: 'processor:clearing', currency: 'USD', amountMinor: '100' }, legs(-100)[1]] }), status: 400, field: 'body.legs[0].amountMinor' },
+    { name: 'ledger: unknown mode', method: 'POST', url: `${ledger}/transfers`, body: json({ transferKey: 'k', legs: legs(-100), mode: 'maybe' }), status: 400, field: 'body.mode' },
+    { name: 'ledger: transfer without a key', method: 'POST', url: `${ledger}/transfers`, body: json({ legs: legs(-100) }), status: 400, field: 'body.transferKey' },
+    { name: 'ledger: hold post with an unknown field', method: 'POST', url: `${ledger}/holds/h-1/post`, body: json({ amountMinor: 5 }), status: 400, field: 'body.amountMinor' },
+    { name: 'ledger: payout to a non-payable', method: 'POST', url: `${ledger}/payouts`, body: json({ ...payout, payee: 'platform:cash' }), status: 400, field: 'body.payee' },
+    { name: 'ledger: payout with an unknown fact', method: 'POST', url: `${ledger}/payouts`, body: json({ ...payout, context: { trustMe: true } }), status: 400, field: 'body.context.trustMe' },
+    { name: 'ledger: payout of zero', method: 'POST', url: `${ledger}/payouts`, body: json({ ...payout, amountMinor: 0 }), status: 400, field: 'body.amountMinor' },
+    { name: 'ledger: statement format unknown', method: 'POST', url: `${ledger}/reconciliations`, body: json({ ...statement, format: 'xml' }), status: 400, field: 'body.format' },
+    { name: 'ledger: statement period not a date', method: 'POST', url: `${ledger}/reconciliations`, body: json({ ...statement, periodEnd: '30/11/2026' }), status: 400, field: 'body.periodEnd' },
+    { name: 'ledger: dispute order not a uuid', method: 'POST', url: `${ledger}/disputes`, body: json({ orderId: 'o-1', amountMinor: 100, currency: 'USD' }), status: 400, field: 'body.orderId' },
+    { name: 'ledger: dispute outcome unknown', method: 'POST', url: `${ledger}/disputes/${ghost}/resolution`, body: json({ outcome: 'draw' }), status: 400, field: 'body.outcome' },
   ];
 }
 

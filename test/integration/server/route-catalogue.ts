@@ -59,6 +59,42 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
     'GET /api/org-units/:orgUnitId/drafts': (org) => ({ url: `/api/org-units/${org}/drafts?limit=5` }),
     'POST /api/org-units/:orgUnitId/drafts/:actionId/complete': (org) => ({ url: `/api/org-units/${org}/drafts/${ghost}/complete`, body: { note: 'done by hand' } }),
     'POST /api/org-units/:orgUnitId/drafts/:actionId/discard': (org) => ({ url: `/api/org-units/${org}/drafts/${ghost}/discard`, body: { reason: 'not needed' } }),
+    'GET /api/org-units/:orgUnitId/ledger/balances': (org) => ({ url: `/api/org-units/${org}/ledger/balances?asOf=2026-11-25T10:00:00Z` }),
+    'GET /api/org-units/:orgUnitId/ledger/accounts/:account/balance': (org) => ({ url: `/api/org-units/${org}/ledger/accounts/creator:404:payable/balance?currency=USD` }),
+    'GET /api/org-units/:orgUnitId/ledger/transfers/:transferKey': (org) => ({ url: `/api/org-units/${org}/ledger/transfers/nothing-here` }),
+    'GET /api/org-units/:orgUnitId/ledger/trial-balance': (org) => ({ url: `/api/org-units/${org}/ledger/trial-balance` }),
+    'GET /api/org-units/:orgUnitId/ledger/reconciliations/:reconciliationId': (org) => ({ url: `/api/org-units/${org}/ledger/reconciliations/${ghost}` }),
+    'GET /api/org-units/:orgUnitId/ledger/disputes/:disputeId': (org) => ({ url: `/api/org-units/${org}/ledger/disputes/${ghost}` }),
+    'POST /api/org-units/:orgUnitId/ledger/transfers': (org) => {
+      tokenCounter += 1;
+      return {
+        url: `/api/org-units/${org}/ledger/transfers`,
+        body: {
+          transferKey: `matrix-transfer-${tokenCounter}`,
+          legs: [
+            { account: 'processor:clearing', currency: 'USD', amountMinor: 100 },
+            { account: 'revenue:sales', currency: 'USD', amountMinor: -100 },
+          ],
+        },
+      };
+    },
+    'POST /api/org-units/:orgUnitId/ledger/holds/:holdKey/post': (org) => ({ url: `/api/org-units/${org}/ledger/holds/nothing-here/post`, body: {} }),
+    'POST /api/org-units/:orgUnitId/ledger/holds/:holdKey/void': (org) => ({ url: `/api/org-units/${org}/ledger/holds/nothing-here/void`, body: {} }),
+    'POST /api/org-units/:orgUnitId/ledger/transfers/:transferKey/reverse': (org) => ({ url: `/api/org-units/${org}/ledger/transfers/nothing-here/reverse`, body: {} }),
+    'POST /api/org-units/:orgUnitId/ledger/payouts': (org) => ({
+      url: `/api/org-units/${org}/ledger/payouts`,
+      body: { transferKey: 'matrix-payout', payee: 'creator:404:payable', amountMinor: 100, currency: 'USD' },
+    }),
+    'POST /api/org-units/:orgUnitId/ledger/reconciliations': (org) => ({
+      url: `/api/org-units/${org}/ledger/reconciliations`,
+      body: { periodStart: '2026-11-01', periodEnd: '2026-11-30', format: 'csv', text: 'reference,currency,amount\nmatrix-nothing,USD,1.00\n' },
+    }),
+    'POST /api/org-units/:orgUnitId/ledger/reconciliations/:reconciliationId/reconcile': (org) => ({ url: `/api/org-units/${org}/ledger/reconciliations/${ghost}/reconcile`, body: {} }),
+    'POST /api/org-units/:orgUnitId/ledger/disputes': (org) => ({
+      url: `/api/org-units/${org}/ledger/disputes`,
+      body: { orderId: ghost, amountMinor: 500, currency: 'USD', reason: 'matrix' },
+    }),
+    'POST /api/org-units/:orgUnitId/ledger/disputes/:disputeId/resolution': (org) => ({ url: `/api/org-units/${org}/ledger/disputes/${ghost}/resolution`, body: { outcome: 'won' } }),
     'POST /api/events': () => {
       tokenCounter += 1;
       return {
