@@ -104,9 +104,11 @@ export async function claimDueRuns(
 /** Extends the leases this process holds (a long step must not lose its run). */
 export async function renewLeases(db: CommonQueryMethods, args: { owner: string; runIds: readonly string[]; until: Date }): Promise<number> {
   if (args.runIds.length === 0) return 0;
+  // A row a step is committing right now is skipped, not waited for: that commit keeps the lease anyway.
   const result = await db.query(sql.unsafe`
     UPDATE workflow_runs SET lease_expires_at = ${sql.timestamp(args.until)}
-     WHERE id = ANY(${sql.array(args.runIds, 'uuid')}) AND lease_owner = ${args.owner}`);
+     WHERE id IN (SELECT id FROM workflow_runs WHERE id = ANY(${sql.array(args.runIds, 'uuid')}) AND lease_owner = ${args.owner}
+                   ORDER BY id FOR UPDATE SKIP LOCKED)`);
   return result.rowCount;
 }
 
@@ -122,8 +124,8 @@ export async function wakeRuns(db: CommonQueryMethods, args: { runIds: readonly 
   if (args.runIds.length === 0) return 0;
   const result = await db.query(sql.unsafe`
     UPDATE workflow_runs SET wake_at = ${sql.timestamp(args.now)}
-     WHERE id = ANY(${sql.array(args.runIds, 'uuid')}) AND status IN ('pending', 'running', 'waiting')
-       AND (wake_at IS NULL OR wake_at > ${sql.timestamp(args.now)})`);
+     WHERE id IN (SELECT id FROM workflow_runs WHERE id = ANY(${sql.array(args.runIds, 'uuid')}) AND status IN ('pending', 'running', 'waiting')
+                   AND (wake_at IS NULL OR wake_at > ${sql.timestamp(args.now)}) ORDER BY id FOR UPDATE)`);
   return result.rowCount;
 }
 
@@ -209,6 +211,9 @@ export type StepCommit = {
  */
 export async function commitSteps(db: CommonQueryMethods, owner: string, steps: readonly StepCommit[]): Promise<{ rejected: readonly string[] }> {
   if (steps.length === 0) return { rejected: [] };
+  // Rows locked in id order, as every multi-row writer here does: two batches never deadlock.
+  await db.query(sql.unsafe`
+    SELECT id FROM workflow_runs WHERE id = ANY(${sql.array(steps.map((step) => step.runId), 'uuid')}) ORDER BY id FOR UPDATE`);
   const updated = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
     UPDATE workflow_runs r
        SET journal_length = r.journal_length + s.added, snapshot = s.snapshot, status = s.status, waiting_for = s.waiting_for,

@@ -103,15 +103,24 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
    * retries transient failures with backoff and opens an incident when they run out; inside
    * one it tries once and hands the failure back, because the caller owns retries.
    */
-  async function execute(row: ActionRow, tool: ToolImplementation, input: unknown, actor: Actor, options: CallOptions): Promise<ToolCallResult> {
+  async function execute(
+    row: ActionRow,
+    tool: ToolImplementation,
+    input: unknown,
+    actor: Actor,
+    options: CallOptions,
+    /** An attempt already made (and rolled back) before the row was recorded. */
+    prior?: ToolFailure,
+  ): Promise<ToolCallResult> {
     const { spec } = tool;
     const db = options.db ?? pool;
     const started = performance.now();
     const costMinor = spec.cost(input);
     const maxAttempts = options.db ? 1 : Math.max(1, spec.retry.maxAttempts);
-    let failure: ToolFailure = { code: 'TOOL_FAILED', message: 'not attempted', transient: false };
-    let attempt = 0;
-    while (attempt < maxAttempts) {
+    let failure: ToolFailure = prior ?? { code: 'TOOL_FAILED', message: 'not attempted', transient: false };
+    let attempt = prior ? 1 : 0;
+    if (prior && prior.transient && mayRetry({ ...spec.retry, maxAttempts }, attempt)) await sleep(backoffDelayMs(spec.retry, attempt, random));
+    while (attempt < maxAttempts && (!prior || failure.transient)) {
       attempt += 1;
       try {
         const settled = await attemptOnce(row, tool, input, actor, options, { attempt, started, costMinor });
@@ -270,9 +279,48 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       if (isResult(row)) return row;
       return requestApproval(row, judged, verdict, decision, options);
     }
+    let prior: ToolFailure | undefined;
+    if (tool.spec.idempotency === 'transactional' && !options.db) {
+      const first = await executeInOneTransaction(call, tool, input, hash, judged, base);
+      if ('status' in first) return first;
+      prior = first;
+    }
     const row = await claim({ ...base, status: 'running' });
     if (isResult(row)) return row;
-    return execute(row, tool, input, call.actor, options);
+    return execute(row, tool, input, call.actor, options, prior);
+  }
+
+  /**
+   * The common case in one commit: the action row, the tool's writes and the outcome. When
+   * the attempt fails it all rolls back and its failure sends the call down the recorded
+   * path, which writes the running row first, retries what is left of the policy, and
+   * records the failure.
+   */
+  async function executeInOneTransaction(
+    call: ToolCall,
+    tool: ToolImplementation,
+    input: unknown,
+    hash: string,
+    judged: Action,
+    base: Readonly<{ verdictId: string; outputJson: null; errorJson: null; costMinor: number }>,
+  ): Promise<ToolCallResult | ToolFailure> {
+    const started = performance.now();
+    try {
+      return await pool.transaction(async (tx) => {
+        const row = await insertAction(tx, newRow(call, input, hash, judged.context, { ...base, status: 'running' }));
+        if (!row) {
+          const winner = await findActionByKey(tx, { orgUnitId: call.orgUnitId, idempotencyKey: call.idempotencyKey });
+          if (!winner) throw new AppError('CONFLICT', `idempotency key ${call.idempotencyKey} is taken but its action cannot be read`);
+          return answerRepeat(winner, hash);
+        }
+        const settled = await attemptOnce(row, tool, input, call.actor, { db: tx }, { attempt: 1, started, costMinor: tool.spec.cost(input) });
+        return resultFromRow(settled, false);
+      });
+    } catch (error) {
+      const failure = classifyFailure(error);
+      logger.warn({ err: error, tool: call.tool, attempt: 1, transient: failure.transient }, 'tools: an attempt failed');
+      return failure;
+    }
   }
 
   async function requestApproval(row: ActionRow, judged: Action, verdict: RecordedVerdict, decision: GateDecision, options: CallOptions): Promise<ToolCallResult> {
