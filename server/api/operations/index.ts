@@ -8,6 +8,7 @@ import { governanceOperations } from './governance-operations.js';
 import { ledgerOperations } from './ledger-operations.js';
 import { orgUnitOperations } from './org-unit-operations.js';
 import { tokenOperations } from './token-operations.js';
+import { toolOperations } from './tool-operations.js';
 import { workflowOperations } from './workflow-operations.js';
 import type { LedgerService } from '../../ledger/ledger-service.js';
 import type { ToolRouter } from '../../tools/tool-implementation.js';
@@ -20,7 +21,7 @@ export type OperationDeps = Readonly<{
   ingestion: EventIngestion;
   workflows: WorkflowService;
   ledger: LedgerService;
-  /** Ledger writes go through it with the caller as the actor. */
+  /** Every write that is a side effect goes through it with the caller as the actor. */
   tools: ToolRouter;
   now: () => number;
 }>;
@@ -34,6 +35,7 @@ export function createOperations(deps: OperationDeps) {
     ...governanceOperations(deps),
     ...eventOperations(deps),
     ...workflowOperations(deps),
+    ...toolOperations(deps),
     ...ledgerOperations(deps),
   };
 }

@@ -56,6 +56,11 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
     'GET /api/org-units/:orgUnitId/runs/:runId': (org) => ({ url: `/api/org-units/${org}/runs/${ghost}` }),
     'GET /api/org-units/:orgUnitId/runs/:runId/replay': (org) => ({ url: `/api/org-units/${org}/runs/${ghost}/replay` }),
     'POST /api/workflows/:workflowId/autonomy': () => ({ url: '/api/workflows/wf_nothing_here/autonomy', body: { autonomyLevel: 'a1_assisted' } }),
+    'GET /api/org-units/:orgUnitId/tools': (org) => ({ url: `/api/org-units/${org}/tools` }),
+    'POST /api/org-units/:orgUnitId/tools/:tool/calls': (org) => {
+      tokenCounter += 1;
+      return { url: `/api/org-units/${org}/tools/orders.release/calls`, body: { input: { orderId: ghost }, idempotencyKey: `matrix-tool-${tokenCounter}`, mode: 'dry_run' } };
+    },
     'GET /api/org-units/:orgUnitId/drafts': (org) => ({ url: `/api/org-units/${org}/drafts?limit=5` }),
     'POST /api/org-units/:orgUnitId/drafts/:actionId/complete': (org) => ({ url: `/api/org-units/${org}/drafts/${ghost}/complete`, body: { note: 'done by hand' } }),
     'POST /api/org-units/:orgUnitId/drafts/:actionId/discard': (org) => ({ url: `/api/org-units/${org}/drafts/${ghost}/discard`, body: { reason: 'not needed' } }),
