@@ -184,12 +184,22 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
         log.error({ err: error }, 'workflows: claiming due runs failed');
       }
     } while (cycleAgain && !stopped);
-    cycling = undefined;
   }
 
   function kick(): void {
-    if (cycling) cycleAgain = true;
-    else cycling = cycle();
+    if (cycling) {
+      cycleAgain = true;
+      return;
+    }
+    // `cycling` is cleared once the cycle has settled, never inside it: a cycle that ends
+    // before its first await (every slot busy, or stopped) would clear it before this
+    // assignment, leaving a settled promise here that turns every later kick into a no-op,
+    // so the runtime would never claim again. A kick that came after the cycle's last check
+    // starts the next one.
+    cycling = cycle().finally(() => {
+      cycling = undefined;
+      if (cycleAgain && !stopped) kick();
+    });
   }
 
   async function listen(url: string): Promise<void> {
