@@ -86,6 +86,16 @@ export async function findAction(db: CommonQueryMethods, args: { orgUnitId: stri
     SELECT ${columns} FROM actions WHERE org_unit_id = ${args.orgUnitId} AND id = ${args.id}`);
 }
 
+/**
+ * The action row, locked until the caller's transaction ends: the attempts that may settle
+ * one action (a first call, a repeat after a crash) take it in turn, and each sees whether
+ * the one before settled it.
+ */
+export async function lockAction(db: CommonQueryMethods, args: { orgUnitId: string; id: string }): Promise<ActionRow | null> {
+  return db.maybeOne(sql.type(actionRow)`
+    SELECT ${columns} FROM actions WHERE org_unit_id = ${args.orgUnitId} AND id = ${args.id} FOR UPDATE`);
+}
+
 export type ActionOutcome = {
   status: ActionStatus;
   outputJson: string | null;

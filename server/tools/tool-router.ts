@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { CommonQueryMethods, DatabasePool, DatabaseTransactionConnection } from 'slonik';
-import { findAction, findActionByKey, insertAction, updateActionOutcome, type ActionRow, type ActionStatus, type NewAction } from '../../db/queries/actions.js';
+import { findAction, findActionByKey, insertAction, lockAction, updateActionOutcome, type ActionRow, type ActionStatus, type NewAction } from '../../db/queries/actions.js';
 import { findApproval } from '../../db/queries/approvals.js';
 import type { Action, Actor } from '../../engine/governance/index.js';
 import type { Clock, Random } from '../../engine/kernel/index.js';
@@ -124,7 +124,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       attempt += 1;
       try {
         const settled = await attemptOnce(row, tool, input, actor, options, { attempt, started, costMinor });
-        return resultFromRow(settled, false);
+        return resultFromRow(settled.row, !settled.executed);
       } catch (error) {
         failure = classifyFailure(error);
         logger.warn({ err: error, tool: spec.name, actionId: row.id, attempt, transient: failure.transient }, 'tools: an attempt failed');
@@ -157,6 +157,8 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
    * at all. A keyed tool reaches services that open their own transactions; holding one
    * around it would pin a second connection, which on the embedded one-connection pool waits
    * forever. Its key makes a repeat after a crash harmless, so the row is updated after it.
+   * A transactional attempt first locks the row and runs only if it is still `running`:
+   * when a repeat after a crash runs the action again (see `call`), one attempt commits.
    */
   async function attemptOnce(
     row: ActionRow,
@@ -165,9 +167,13 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     actor: Actor,
     options: CallOptions,
     progress: Readonly<{ attempt: number; started: number; costMinor: number }>,
-  ): Promise<ActionRow> {
+  ): Promise<{ row: ActionRow; executed: boolean }> {
     const { spec } = tool;
-    const run = async (db: DatabaseTransactionConnection): Promise<ActionRow> => {
+    const run = async (db: DatabaseTransactionConnection): Promise<{ row: ActionRow; executed: boolean }> => {
+      if (spec.idempotency === 'transactional') {
+        const current = await lockAction(db, { orgUnitId: row.org_unit_id, id: row.id });
+        if (current?.status !== 'running') return { row: current ?? row, executed: false };
+      }
       const output = await runWithTimeout(spec.name, spec.timeoutMs, (signal) =>
         tool.execute({ ...readContext(db, row.org_unit_id), db, actor, idempotencyKey: row.idempotency_key, signal }, input),
       );
@@ -188,7 +194,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
         },
       });
       if (!settled) throw new AppError('CONFLICT', `action ${row.id} was settled by someone else while it ran`);
-      return settled;
+      return { row: settled, executed: true };
     };
     if (spec.idempotency === 'keyed') return options.db ? detached(() => run(options.db ?? pool)) : run(pool);
     return options.db ? options.db.transaction(run) : pool.transaction(run);
@@ -401,6 +407,14 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       const asCalled: Action = { orgUnitId, actor, tool: call.tool, input: inputRecord(input), context: call.context ?? {}, autonomous: actor.kind !== 'user' };
       const hash = requestHash(asCalled, call.mode);
       const seen = await findActionByKey(db, { orgUnitId, idempotencyKey: call.idempotencyKey });
+      // A transactional action left `running` was claimed by a call whose process died before
+      // the tool's transaction committed (nothing of it survived), or is being run right now.
+      // Either way the same call runs it: each attempt locks the row and runs only while it is
+      // still `running`, so of a dead claim, a live one and any repeats exactly one commits.
+      // Answering TOOL_IN_PROGRESS instead would leave a dead process's claim unsettled for ever.
+      if (seen?.status === 'running' && seen.action_hash === hash && tool.spec.idempotency === 'transactional') {
+        return finish(started, orgUnitId, actor, call.tool, await execute(seen, tool, input, actor, options), { mode: call.mode, resumed: true });
+      }
       if (seen) return finish(started, orgUnitId, actor, call.tool, answerRepeat(seen, hash));
 
       const read = readContext(db, orgUnitId);

@@ -37,6 +37,8 @@ export type DriveResult = Readonly<{ status: RunStatus | 'lost'; wakeAt: Date | 
 
 /** How long a run held by a kill switch or a pause waits before it looks again. */
 const holdRecheckMs = 1_000;
+/** How long a run whose tool call is still in progress elsewhere waits before it asks again. */
+const inProgressRecheckMs = 500;
 
 /**
  * Drives one leased run as far as it can go now: starts it, fires due timers, and calls its
@@ -129,6 +131,10 @@ export function createRunExecutor(deps: RunExecutorDeps) {
           return { status: 'running', wakeAt: new Date(clock.now() + holdRecheckMs) };
         }
         const result = await callTool(run, next, autonomy);
+        if ('unsettled' in result) {
+          deps.logger.info({ runId: run.id, step: next.step, actionId: result.unsettled }, 'workflows: the tool call is still in progress; asking again shortly');
+          return { status: 'running', wakeAt: new Date(clock.now() + inProgressRecheckMs) };
+        }
         if ('wait' in result) {
           if (next.waiting?.actionId === result.wait.actionId) return { status: 'waiting', wakeAt: null };
           const waiting = { ...next, waiting: result.wait };
@@ -159,7 +165,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     run: RunRow,
     pending: PendingTool,
     autonomy: AutonomyLevel,
-  ): Promise<{ event: RunEvent; actionId: string | null } | { wait: NonNullable<PendingTool['waiting']> }> {
+  ): Promise<{ event: RunEvent; actionId: string | null } | { wait: NonNullable<PendingTool['waiting']> } | { unsettled: string | null }> {
     const actor = workflowActor(run.workflow_id);
     const result: ToolCallResult =
       pending.waiting?.on === 'approval'
@@ -182,8 +188,12 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         return { wait: { on: 'approval', actionId: result.actionId, approvalId: result.approvalId } };
       case 'draft':
         return { wait: { on: 'draft', actionId: result.actionId } };
-      case 'denied':
       case 'failed':
+        // The key's action has no outcome yet (another call is running it): journaling this as
+        // the step's result would fail a step whose effect may still happen. Ask again later.
+        if (result.code === 'TOOL_IN_PROGRESS') return { unsettled: result.actionId };
+        return { event: { type: 'tool.failed', step: pending.step, code: result.code, message: result.message, at }, actionId: result.actionId };
+      case 'denied':
         return { event: { type: 'tool.failed', step: pending.step, code: result.code, message: result.message, at }, actionId: result.actionId };
       default:
         return { event: { type: 'tool.failed', step: pending.step, code: 'TOOL_MODE', message: `unexpected ${result.status} result`, at }, actionId: result.actionId };

@@ -29,7 +29,9 @@ const writeEffect = defineTool({
     cost: () => 0,
   },
   async execute({ db, idempotencyKey }, input) {
-    await db.query(sql.unsafe`INSERT INTO test_side_effects (chain, step, idempotency_key) VALUES (${input.chain}, ${input.step}, ${idempotencyKey})`);
+    // written_by: which server process did the step (tests of several processes count each one's share).
+    await db.query(sql.unsafe`
+      INSERT INTO test_side_effects (chain, step, idempotency_key, written_by) VALUES (${input.chain}, ${input.step}, ${idempotencyKey}, ${process.pid})`);
     return { written: input.step };
   },
 });
@@ -98,6 +100,7 @@ export const workflowModule: WorkflowModule = {
   async prepare(pool) {
     await pool.query(sql.unsafe`
       CREATE TABLE IF NOT EXISTS test_side_effects (
-        chain text NOT NULL, step integer NOT NULL, idempotency_key text NOT NULL UNIQUE, written_at timestamptz NOT NULL DEFAULT now())`);
+        chain text NOT NULL, step integer NOT NULL, idempotency_key text NOT NULL UNIQUE, written_by integer NOT NULL,
+        written_at timestamptz NOT NULL DEFAULT now())`);
   },
 };
