@@ -320,7 +320,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
           return answerRepeat(winner, hash);
         }
         const settled = await attemptOnce(row, tool, input, call.actor, { db: tx }, { attempt: 1, started, costMinor: tool.spec.cost(input) });
-        return resultFromRow(settled, false);
+        return resultFromRow(settled.row, !settled.executed);
       });
     } catch (error) {
       const failure = classifyFailure(error);
