@@ -74,7 +74,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         timers: effects.flatMap((effect) => (effect.kind === 'timer' ? [{ name: effect.name, fireAt: new Date(now + effect.delayMs) }] : [])),
         cancelledTimers: effects.flatMap((effect) => (effect.kind === 'cancel_timer' ? [effect.name] : [])),
         firedTimers: fired,
-        outbox: statusChanged(run.status, status) || ended ? [{ topic: 'workflow.run.updated', payload: runUpdate(run, status, waitingFor, next.steps) }] : [],
+        // The start is news too: the claim moved the run to running without a commit of its own.
+        outbox: statusChanged(run.status, status) || ended || entries[0]?.kind === 'event' ? [{ topic: 'workflow.run.updated', payload: runUpdate(run, status, waitingFor, next.steps) }] : [],
       };
       if (!(await committer.commit(commitRow))) return { status: 'lost', wakeAt: null };
       length += entries.length;

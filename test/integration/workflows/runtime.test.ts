@@ -143,6 +143,42 @@ describe('the durable workflow runtime', () => {
     }
   });
 
+  it('waits durably on an approval a policy asks for, and resumes on the decision', async () => {
+    const founder = { id: 'founder-test', kind: 'user', role: 'founder' } as const;
+    const { policies } = f.built.governance;
+    const created = await policies.createVersion(
+      f.orgUnitId,
+      'effects_need_approval',
+      'policy effects_need_approval\n  on test.write_effect\n  require_approval when action.input.step == 2\n  because "step two is checked by a person"\n',
+      founder,
+    );
+    await policies.activate(f.orgUnitId, 'effects_need_approval', created.version, founder);
+    try {
+      const id = await start('wf_test_chain3', 'approved');
+      const [waiting] = await waitForRuns([id], (run) => run.status === 'waiting' && (run.waiting_for ?? '').startsWith('approval:'));
+      expect((await effects('approved')).map((row) => row.step)).toEqual([1]);
+      const approvalId = (waiting?.waiting_for ?? '').slice('approval:'.length);
+      const decided = await f.built.app.inject({
+        method: 'POST',
+        url: `/api/org-units/${f.orgUnitId}/approvals/${approvalId}/decision`,
+        headers: bearer(f.tokens.operator),
+        payload: { decision: 'approve', reason: 'checked' },
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+      await waitForRuns([id], (run) => run.status === 'completed');
+      expect((await effects('approved')).map((row) => row.step)).toEqual([1, 2, 3]);
+      const journal = await f.built.workflows.run(f.orgUnitId, id);
+      expect(journal.journal.filter((entry) => entry.kind === 'approval')).toEqual([expect.objectContaining({ step: 'step2', payload: expect.objectContaining({ approvalId }) })]);
+      // Status changes reach the live stream through the outbox, the last one `completed`.
+      const updates = await f.db.pool.anyFirst(sql.type(z.object({ status: z.string() }))`
+        SELECT payload->>'status' AS status FROM stream_events
+         WHERE org_unit_id = ${f.orgUnitId} AND type = 'workflow.run.updated' AND payload->>'runId' = ${id} ORDER BY seq`);
+      expect(updates).toEqual(['running', 'waiting', 'running', 'completed']);
+    } finally {
+      await policies.retire(f.orgUnitId, 'effects_need_approval', created.version, founder);
+    }
+  });
+
   it('does not run the steps of a paused workflow until it is resumed', async () => {
     const pause = await f.built.app.inject({ method: 'POST', url: `/api/org-units/${f.orgUnitId}/workflows/wf_test_chain3/pause`, headers: bearer(f.tokens.operator) });
     expect(pause.statusCode).toBe(200);
