@@ -103,6 +103,13 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
    * retries transient failures with backoff and opens an incident when they run out; inside
    * one it tries once and hands the failure back, because the caller owns retries.
    */
+  /** No live attempt can still be running: every attempt, its timeout and the longest backoffs have passed. */
+  function abandoned(row: ActionRow, spec: ToolImplementation['spec']): boolean {
+    const attempts = Math.max(1, spec.retry.maxAttempts);
+    const budgetMs = attempts * spec.timeoutMs + (attempts - 1) * spec.retry.maxDelayMs;
+    return clock.now() - row.created_at.getTime() > budgetMs;
+  }
+
   async function execute(
     row: ActionRow,
     tool: ToolImplementation,
@@ -413,6 +420,11 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       // still `running`, so of a dead claim, a live one and any repeats exactly one commits.
       // Answering TOOL_IN_PROGRESS instead would leave a dead process's claim unsettled for ever.
       if (seen?.status === 'running' && seen.action_hash === hash && tool.spec.idempotency === 'transactional') {
+        return finish(started, orgUnitId, actor, call.tool, await execute(seen, tool, input, actor, options), { mode: call.mode, resumed: true });
+      }
+      // A keyed action left `running` past its whole time budget was abandoned by a dead
+      // process; the key makes running it again harmless (the ledger answers the first result).
+      if (seen?.status === 'running' && seen.action_hash === hash && tool.spec.idempotency === 'keyed' && abandoned(seen, tool.spec)) {
         return finish(started, orgUnitId, actor, call.tool, await execute(seen, tool, input, actor, options), { mode: call.mode, resumed: true });
       }
       if (seen) return finish(started, orgUnitId, actor, call.tool, answerRepeat(seen, hash));

@@ -178,7 +178,8 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
         await wakeRunsWithSettledWaits(pool, now);
         const runs = await claimDueRuns(pool, { owner, now, leaseMs, limit: capacity });
         lastClaimFull = runs.length === capacity;
-        for (const run of runs) launch(run);
+        // A run this process still drives (its lease lapsed and came back to it) is not driven twice.
+        for (const run of runs) if (!active.has(run.id)) launch(run);
         if (lastClaimFull) cycleAgain = true;
       } catch (error) {
         log.error({ err: error }, 'workflows: claiming due runs failed');

@@ -1,3 +1,4 @@
+import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Actor } from '../../../engine/governance/index.js';
 import type { ToolCall } from '../../../engine/tools/index.js';
@@ -33,6 +34,26 @@ describe('ledger tools through the router', () => {
     expect(first).toMatchObject({ status: 'succeeded', output: { transferKey: `tool:${request.idempotencyKey}`, status: 'posted' } });
     expect(await fx.router.call(request)).toMatchObject({ status: 'succeeded', duplicate: true });
     expect((await fx.ledger.balance(orgUnitId, 'creator:42:payable')).postedMinor).toBe(-1000);
+  });
+
+  it('runs a keyed action again once a dead call left it running past its time budget, and never sooner', async () => {
+    const legs = [{ account: 'platform:cash', currency: 'USD', amountMinor: 700 }, { account: 'creator:77:payable', currency: 'USD', amountMinor: -700 }];
+    const request = call('ledger.transfer', { legs, description: 'left running by a crash' });
+    const first = await fx.router.call(request);
+    if (first.status !== 'succeeded') throw new Error(`unexpected ${first.status}`);
+    const balance = async () => (await fx.ledger.balance(orgUnitId, 'creator:77:payable')).postedMinor;
+    const before = await balance();
+    // As a process killed between its call to the ledger and recording the outcome leaves it.
+    const setRunning = (ageMs: number) =>
+      fx.db.pool.query(sql.unsafe`UPDATE actions SET status = 'running', output = NULL, completed_at = NULL, created_at = ${new Date(fx.clock.now() - ageMs).toISOString()}::timestamptz
+        WHERE id = ${first.actionId}`);
+    await setRunning(0);
+    expect(await fx.router.call(request)).toMatchObject({ status: 'failed', code: 'TOOL_IN_PROGRESS', transient: true });
+    await setRunning(10 * 60_000);
+    const again = await fx.router.call(request);
+    expect(again, JSON.stringify(again)).toMatchObject({ status: 'succeeded', output: { transferKey: `tool:${request.idempotencyKey}` } });
+    // The ledger answered the first transfer: the money moved once.
+    expect(await balance()).toBe(before);
   });
 
   it('refuses amounts that are not whole minor units, naming the leg', async () => {
