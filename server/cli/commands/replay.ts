@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import type { CommonQueryMethods } from 'slonik';
+import type { WorkflowCatalog } from '../../../engine/workflows/index.js';
 import { replayRun, type RunReplay } from '../../workflows/replay-run.js';
 import { loadWorkflowCatalog } from '../../workflows/workflow-catalog.js';
 import type { CliContext } from '../context.js';
@@ -18,11 +20,17 @@ export function registerReplayCommand(program: Command, context: CliContext): vo
     .addHelpText('after', '\nExits 0 when the run replays clean, 1 at a divergence (the step, what was recorded and what was produced).')
     .action(async (runId: string, flags: ReplayFlags) => {
       const { catalog } = await loadWorkflowCatalog(context.config().workflows.modules);
-      const report = await withDatabase(context, (database) => replayRun(database.pool, catalog, flags.org, runId));
-      if (flags.json) context.printJson(report);
-      else printReport(context, report);
-      if (report.divergence) throw new CliError(`run ${runId} diverges from its journal at entry #${report.divergence.seq}`);
+      await withDatabase(context, (database) => runReplay(context, database.pool, catalog, runId, flags));
     });
+}
+
+/** Replays, prints the report, and fails (exit 1) at a divergence. */
+export async function runReplay(context: CliContext, pool: CommonQueryMethods, catalog: WorkflowCatalog, runId: string, flags: ReplayFlags): Promise<RunReplay> {
+  const report = await replayRun(pool, catalog, flags.org, runId);
+  if (flags.json) context.printJson(report);
+  else printReport(context, report);
+  if (report.divergence) throw new CliError(`run ${runId} diverges from its journal at entry #${report.divergence.seq}`);
+  return report;
 }
 
 function printReport(context: CliContext, report: RunReplay): void {

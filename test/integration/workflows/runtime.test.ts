@@ -8,7 +8,9 @@ import { findRun } from '../../../db/queries/workflow-runs.js';
 import { createWorkflowRuntime } from '../../../server/workflows/workflow-runtime.js';
 import { workflowCatalog } from '../../../engine/workflows/index.js';
 import { bearer, createAppFixture, type AppFixture } from '../../support/app-fixture.js';
-import { workflowModule } from '../../support/workflows/chain-workflows.js';
+import { chainWorkflow, workflowModule } from '../../support/workflows/chain-workflows.js';
+import { capturedCliContext } from '../../support/in-process-cli.js';
+import { runReplay } from '../../../server/cli/commands/replay.js';
 
 const modulePath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../support/workflows/chain-workflows.ts');
 
@@ -53,6 +55,21 @@ describe('the durable workflow runtime', () => {
       expect(report.divergence).toBeNull();
       expect(report.steps.map((step) => step.input)).toEqual(['start (manual)', 'tool.done step1', 'tool.done step2', 'tool.done step3']);
     }
+  });
+
+  it('bos replay prints each step of a run and fails at the first divergence of a changed definition', async () => {
+    const id = await start('wf_test_chain3', 'replayed');
+    await waitForRuns([id], (run) => run.status === 'completed');
+    const clean = capturedCliContext();
+    await runReplay(clean.context, f.db.pool, workflowCatalog(workflowModule.workflows), id, { org: f.orgUnitId });
+    expect(clean.stdout()).toContain('Replays clean');
+    expect(clean.stdout()).toContain('ok   #5 tool.done step2');
+
+    // The same id and version, one step more: a change that should have been a new version.
+    const changed = capturedCliContext();
+    const replay = runReplay(changed.context, f.db.pool, workflowCatalog([chainWorkflow('wf_test_chain3', 4)]), id, { org: f.orgUnitId });
+    await expect(replay).rejects.toThrow(`run ${id} diverges from its journal at entry #7`);
+    expect(changed.stdout()).toContain('DIFF #7 tool.done step3');
   });
 
   it('answers the first run for a repeated idempotency key', async () => {
