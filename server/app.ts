@@ -144,7 +144,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     { pool: database.pool, catalog, router: tools, killSwitch: governance.killSwitchState, clock, logger, announce: (envelopes) => live.announce(envelopes) },
     { leaseMs: config.workflows.leaseMs, concurrency: config.workflows.concurrency, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined },
   );
-  const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, audit, clock });
+  const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, incidents: governance.incidents, audit, clock });
   const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake() });
   const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, now: Date.now }), audit);
   serveRest(app, operations);

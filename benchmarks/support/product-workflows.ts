@@ -51,7 +51,7 @@ export async function runProductWorkflows(options: { connectionString: string; w
   try {
     await upsertOrgUnit(pool, { id: orgUnitId, name: 'Workflow benchmark' });
     await governance.policies.installBuiltins(orgUnitId);
-    await createWorkflowService({ pool, catalog, runtime, router, governor: governance.governor, audit, clock }).install([orgUnitId]);
+    await createWorkflowService({ pool, catalog, runtime, router, governor: governance.governor, incidents: governance.incidents, audit, clock }).install([orgUnitId]);
     await workflowModule.prepare?.(pool);
     await pool.query(sql.unsafe`TRUNCATE test_side_effects`);
 

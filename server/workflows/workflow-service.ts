@@ -8,7 +8,9 @@ import { replayRun } from './replay-run.js';
 import type { Clock } from '../../engine/kernel/index.js';
 import { AppError, notFound } from '../errors/catalog.js';
 import type { AuditWriter } from '../governance/audit-writer.js';
+import { systemActor } from '../governance/governance-deps.js';
 import type { GovernorService } from '../governance/governor-service.js';
+import type { IncidentService } from '../governance/incident-service.js';
 import type { ToolRouter } from '../tools/tool-implementation.js';
 import type { RunState } from './run-state.js';
 import type { WorkflowRuntime } from './workflow-runtime.js';
@@ -19,6 +21,7 @@ export type WorkflowServiceDeps = Readonly<{
   runtime: WorkflowRuntime;
   router: ToolRouter;
   governor: GovernorService;
+  incidents: IncidentService;
   audit: AuditWriter;
   clock: Clock;
 }>;
@@ -113,6 +116,36 @@ export function createWorkflowService(deps: WorkflowServiceDeps) {
       });
       runtime.settingsChanged(orgUnitId, workflowId, { autonomy: level });
       return { workflowId, orgUnitId, autonomyLevel: level, previousLevel: changed.before.autonomy, verdictId: verdict.id };
+    },
+
+    /**
+     * The monitoring hook of A3/A4 (DESIGN §4), driven by the evaluator: a regression in a
+     * workflow's outcomes opens an incident, and an A3/A4 workflow drops to A2 (audited).
+     * Lowering autonomy is always allowed, so it is not put to the governor.
+     */
+    async regressionDetected(orgUnitId: string, workflowId: string, finding: { metric: string; detail: string }) {
+      const current = await workflowOrThrow(orgUnitId, workflowId);
+      const drops = current.autonomy === 'a3_autonomous' || current.autonomy === 'a4_self_optimizing';
+      const incident = await deps.incidents.open(
+        {
+          orgUnitId,
+          severity: 'high',
+          source: 'evaluator',
+          title: `Regression in ${workflowId}: ${finding.metric}`.slice(0, 500),
+          description: `${finding.detail}${drops ? `\nAutonomy dropped from ${current.autonomy} to a2_supervised.` : ''}`,
+        },
+        systemActor,
+      );
+      if (drops) {
+        await setWorkflowAutonomy(pool, { orgUnitId, id: workflowId, autonomy: 'a2_supervised' });
+        await audit.append(orgUnitId, {
+          kind: 'autonomy.changed',
+          actor: systemActor.id,
+          data: { workflowId, from: current.autonomy, to: 'a2_supervised', reason: `regression: ${finding.metric}`, incidentId: incident.id },
+        });
+        runtime.settingsChanged(orgUnitId, workflowId, { autonomy: 'a2_supervised' });
+      }
+      return { workflowId, autonomyLevel: drops ? 'a2_supervised' : current.autonomy, previousLevel: current.autonomy, incidentId: incident.id };
     },
 
     async setPaused(actor: Actor, orgUnitId: string, workflowId: string, paused: boolean) {

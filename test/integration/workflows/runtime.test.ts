@@ -72,6 +72,50 @@ describe('the durable workflow runtime', () => {
     expect(changed.stdout()).toContain('DIFF #7 tool.done step3');
   });
 
+  it('drops an A3 workflow to A2 and opens an incident when the evaluator reports a regression', async () => {
+    await setAutonomy('wf_test_chain5', 'a3_autonomous');
+    const dropped = await f.built.workflows.regressionDetected(f.orgUnitId, 'wf_test_chain5', { metric: 'success rate', detail: 'CUSUM crossed its threshold' });
+    expect(dropped).toMatchObject({ previousLevel: 'a3_autonomous', autonomyLevel: 'a2_supervised' });
+    const listed = await f.built.app.inject({ method: 'GET', url: `/api/org-units/${f.orgUnitId}/workflows`, headers: bearer(f.tokens.viewer) });
+    expect(listed.json<{ items: { id: string; autonomy: string }[] }>().items).toContainEqual(expect.objectContaining({ id: 'wf_test_chain5', autonomy: 'a2_supervised' }));
+    const incidents = await f.built.governance.incidents.list(f.orgUnitId, { source: 'evaluator' });
+    expect(incidents).toContainEqual(expect.objectContaining({ id: dropped.incidentId, title: 'Regression in wf_test_chain5: success rate' }));
+    // At A2 already: an incident, no change of level.
+    expect(await f.built.workflows.regressionDetected(f.orgUnitId, 'wf_test_chain5', { metric: 'success rate', detail: 'again' })).toMatchObject({ previousLevel: 'a2_supervised', autonomyLevel: 'a2_supervised' });
+  });
+
+  it('refuses raising autonomy to A3 to anyone but a founder, with the verdict', async () => {
+    const response = await f.built.app.inject({
+      method: 'POST',
+      url: '/api/workflows/wf_test_chain5/autonomy',
+      headers: bearer(f.tokens.operator),
+      payload: { autonomyLevel: 'a3_autonomous' },
+    });
+    expect(response.statusCode).toBe(403);
+    expect(response.json<{ code: string; detail: string }>()).toMatchObject({ code: 'GOV_DENIED' });
+    expect(response.json<{ detail: string }>().detail).toContain('only a founder may raise autonomy to A3/A4');
+  });
+
+  it('starts the workflows an ingested event triggers, in the event\'s own commit', async () => {
+    const response = await f.built.app.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers: bearer(f.tokens.operator),
+      payload: { type: 'content.requested', idempotencyKey: 'content-1', occurredAt: '2026-11-25T10:00:00Z', payload: { sku: 'LAMP-1', channel: 'social_post' } },
+    });
+    expect(response.statusCode, response.body).toBe(201);
+    const { runs } = response.json<{ runs: { runId: string; workflowId: string }[] }>();
+    expect(runs).toEqual([{ runId: expect.any(String), workflowId: 'wf_test_triggered' }]);
+    await waitForRuns([runs[0]!.runId], (run) => run.status === 'completed');
+    const again = await f.built.app.inject({
+      method: 'POST',
+      url: '/api/events',
+      headers: bearer(f.tokens.operator),
+      payload: { type: 'content.requested', idempotencyKey: 'content-1', occurredAt: '2026-11-25T10:00:00Z', payload: { sku: 'LAMP-1', channel: 'social_post' } },
+    });
+    expect(again.json()).toMatchObject({ duplicate: true, runs: [] });
+  });
+
   it('answers the first run for a repeated idempotency key', async () => {
     const first = await f.built.workflows.startRun(f.orgUnitId, 'wf_test_chain3', 'same-key', { chain: 'same' });
     const again = await f.built.workflows.startRun(f.orgUnitId, 'wf_test_chain3', 'same-key', { chain: 'same' });

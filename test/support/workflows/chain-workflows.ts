@@ -37,7 +37,7 @@ const writeEffect = defineTool({
 });
 
 /** A workflow of `steps` tool calls in a row; its output is the steps' results in order. */
-export function chainWorkflow(id: string, steps: number, version = 1): WorkflowDefinition {
+export function chainWorkflow(id: string, steps: number, version = 1, triggers: readonly string[] = []): WorkflowDefinition {
   const states: Record<string, object> = {};
   for (let step = 1; step <= steps; step += 1) {
     states[`step${step}`] = {
@@ -61,7 +61,7 @@ export function chainWorkflow(id: string, steps: number, version = 1): WorkflowD
     states: { ...states, done: { type: 'final' }, failed: { type: 'final' } },
     output: ({ context }) => ({ results: context.results }),
   });
-  return defineWorkflow({ id, version, name: `Chain of ${steps}`, description: `${steps} steps, one row each`, triggers: [], tools: ['test.write_effect'], defaultAutonomy: 'a2_supervised', machine });
+  return defineWorkflow({ id, version, name: `Chain of ${steps}`, description: `${steps} steps, one row each`, triggers, tools: ['test.write_effect'], defaultAutonomy: 'a2_supervised', machine });
 }
 
 /** Writes a row, waits on a durable timer, writes another. */
@@ -95,7 +95,12 @@ export function timerWorkflow(id: string, delayMs: number): WorkflowDefinition {
 export const testTools: readonly ToolImplementation[] = [writeEffect];
 
 export const workflowModule: WorkflowModule = {
-  workflows: [chainWorkflow('wf_test_chain3', 3), chainWorkflow('wf_test_chain5', 5), timerWorkflow('wf_test_timer', 2_000)],
+  workflows: [
+    chainWorkflow('wf_test_chain3', 3),
+    chainWorkflow('wf_test_chain5', 5),
+    chainWorkflow('wf_test_triggered', 2, 1, ['content.requested']),
+    timerWorkflow('wf_test_timer', 2_000),
+  ],
   tools: testTools,
   async prepare(pool) {
     await pool.query(sql.unsafe`
