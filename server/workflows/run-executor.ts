@@ -74,8 +74,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         timers: effects.flatMap((effect) => (effect.kind === 'timer' ? [{ name: effect.name, fireAt: new Date(now + effect.delayMs) }] : [])),
         cancelledTimers: effects.flatMap((effect) => (effect.kind === 'cancel_timer' ? [effect.name] : [])),
         firedTimers: fired,
-        // The start is news too: the claim moved the run to running without a commit of its own.
-        outbox: statusChanged(run.status, status) || ended || entries[0]?.kind === 'event' ? [{ topic: 'workflow.run.updated', payload: runUpdate(run, status, waitingFor, next.steps) }] : [],
+        // Every step is news for whoever watches the run: its update commits with it.
+        outbox: [{ topic: 'workflow.run.updated', payload: runUpdate(run, status, waitingFor, next.steps) }],
       };
       if (!(await committer.commit(commitRow))) return { status: 'lost', wakeAt: null };
       length += entries.length;
@@ -240,10 +240,6 @@ function disposition(state: RunState, machineStatus: string, now: number): { sta
   const first = timers[0];
   if (first) return { status: 'waiting', waitingFor: `timer:${first[0]}`, wakeAt: new Date(first[1]) };
   return { status: 'waiting', waitingFor: 'event', wakeAt: null };
-}
-
-function statusChanged(before: RunStatus, after: RunStatus): boolean {
-  return before !== after;
 }
 
 function runUpdate(run: RunRow, status: RunStatus, waitingFor: string | null, steps: number): Record<string, unknown> {
