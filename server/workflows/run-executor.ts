@@ -71,7 +71,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         release: status !== 'running',
         error: status === 'failed' ? { message: typeof next.machine.error === 'string' ? next.machine.error : JSON.stringify(next.machine.error ?? 'the machine failed') } : null,
         completedAt: ended ? new Date(now) : null,
-        timers: effects.flatMap((effect) => (effect.kind === 'timer' ? [{ name: effect.name, fireAt: new Date(now + effect.delayMs) }] : [])),
+        // The rows carry the deadlines the state armed, to the millisecond the run will wake at.
+        timers: effects.flatMap((effect) => (effect.kind === 'timer' && next.timers[effect.name] !== undefined ? [{ name: effect.name, fireAt: new Date(next.timers[effect.name] as number) }] : [])),
         cancelledTimers: effects.flatMap((effect) => (effect.kind === 'cancel_timer' ? [effect.name] : [])),
         firedTimers: fired,
         // Every step is news for whoever watches the run: its update commits with it.
