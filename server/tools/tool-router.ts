@@ -174,10 +174,12 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     actor: Actor,
     options: CallOptions,
     progress: Readonly<{ attempt: number; started: number; costMinor: number }>,
+    /** The row was inserted by this very transaction: nobody else can hold it, and a failure rolls back all. */
+    ownRow = false,
   ): Promise<{ row: ActionRow; executed: boolean }> {
     const { spec } = tool;
     const run = async (db: DatabaseTransactionConnection): Promise<{ row: ActionRow; executed: boolean }> => {
-      if (spec.idempotency === 'transactional') {
+      if (spec.idempotency === 'transactional' && !ownRow) {
         const current = await lockAction(db, { orgUnitId: row.org_unit_id, id: row.id });
         if (current?.status !== 'running') return { row: current ?? row, executed: false };
       }
@@ -204,6 +206,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       return { row: settled, executed: true };
     };
     if (spec.idempotency === 'keyed') return options.db ? detached(() => run(options.db ?? pool)) : run(pool);
+    if (ownRow && options.db) return run(options.db);
     return options.db ? options.db.transaction(run) : pool.transaction(run);
   }
 
@@ -326,7 +329,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
           if (!winner) throw new AppError('CONFLICT', `idempotency key ${call.idempotencyKey} is taken but its action cannot be read`);
           return answerRepeat(winner, hash);
         }
-        const settled = await attemptOnce(row, tool, input, call.actor, { db: tx }, { attempt: 1, started, costMinor: tool.spec.cost(input) });
+        const settled = await attemptOnce(row, tool, input, call.actor, { db: tx }, { attempt: 1, started, costMinor: tool.spec.cost(input) }, true);
         return resultFromRow(settled.row, !settled.executed);
       });
     } catch (error) {
