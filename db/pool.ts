@@ -45,6 +45,10 @@ export async function createDatabasePool(url: string, options: PoolOptions): Pro
     statementTimeout: options.statementTimeoutMs ?? 30_000,
     connectionTimeout: 10_000,
     idleTimeout: 30_000,
+    // Nothing sets session state through the pool (statements are unnamed; the tests' search
+    // path is set again on every acquisition), so slonik's DISCARD ALL after each use would
+    // only cost a round trip per query.
+    resetConnection: () => Promise.resolve(),
     // Retries would re-run non-idempotent statements; callers decide instead.
     queryRetryLimit: 0,
     transactionRetryLimit: 0,
