@@ -13,10 +13,14 @@ import { defineTool, type ToolImplementation } from './tool-implementation.js';
  * runway) match on. `ledger.transfer` refuses such legs, so no payout slips past them.
  */
 
-const people = ['founder', 'operator', 'system'] as const;
-const retry: RetryPolicy = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2000 };
-const timeoutMs = 10_000;
-const free = () => 0;
+/** What every ledger tool shares: people and the runtime may call it, and the ledger deduplicates on its keys. */
+const ledgerToolDefaults = {
+  allowedRoles: ['founder', 'operator', 'system'],
+  timeoutMs: 10_000,
+  retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2000 } satisfies RetryPolicy,
+  idempotency: 'keyed',
+  cost: () => 0,
+} as const;
 const keyFrom = (given: string | undefined, idempotencyKey: string) => given ?? `tool:${idempotencyKey}`.slice(0, 200);
 
 const transferKey = z.string().min(1).max(200);
@@ -68,17 +72,13 @@ export const transferInput = z
 
 export const ledgerTransfer = defineTool({
   spec: {
+    ...ledgerToolDefaults,
     name: 'ledger.transfer',
     description: 'Posts a balanced double-entry transfer (or a hold, with holdUntil); not for payouts.',
     input: transferInput,
     output: transferOutput,
     effect: 'money_moving',
     risk: 'high',
-    allowedRoles: people,
-    timeoutMs,
-    retry,
-    idempotency: 'keyed',
-    cost: free,
   },
   async execute(context, input) {
     return context.services.ledger.transfer({
@@ -113,17 +113,13 @@ const payoutInput = z
  */
 export const payoutPost = defineTool({
   spec: {
+    ...ledgerToolDefaults,
     name: 'payouts.post',
     description: "Pays a payee's payable balance out of platform cash.",
     input: payoutInput,
     output: transferOutput,
     effect: 'money_moving',
     risk: 'critical',
-    allowedRoles: people,
-    timeoutMs,
-    retry,
-    idempotency: 'keyed',
-    cost: free,
   },
   async facts(context, input) {
     const owed = await context.services.ledger.balances(context.orgUnitId);
@@ -148,51 +144,39 @@ const holdInput = z.object({ holdKey: transferKey }).strict();
 
 export const ledgerPostHold = defineTool({
   spec: {
+    ...ledgerToolDefaults,
     name: 'ledger.post_hold',
     description: 'Posts a pending hold: from then on it counts in posted balances.',
     input: holdInput,
     output: transferOutput,
     effect: 'money_moving',
     risk: 'medium',
-    allowedRoles: people,
-    timeoutMs,
-    retry,
-    idempotency: 'keyed',
-    cost: free,
   },
   execute: (context, input) => context.services.ledger.post(context.orgUnitId, input.holdKey),
 });
 
 export const ledgerVoidHold = defineTool({
   spec: {
+    ...ledgerToolDefaults,
     name: 'ledger.void_hold',
     description: 'Voids a pending hold: it stops counting and the reserved funds are free again.',
     input: holdInput,
     output: transferOutput,
     effect: 'write',
     risk: 'medium',
-    allowedRoles: people,
-    timeoutMs,
-    retry,
-    idempotency: 'keyed',
-    cost: free,
   },
   execute: (context, input) => context.services.ledger.void(context.orgUnitId, input.holdKey),
 });
 
 export const ledgerReverse = defineTool({
   spec: {
+    ...ledgerToolDefaults,
     name: 'ledger.reverse',
     description: "Posts a reversal of a posted transfer (its legs negated); a transfer is reversed at most once.",
     input: z.object({ transferKey, reversalKey: transferKey.optional(), description: z.string().max(1000).optional() }).strict(),
     output: transferOutput,
     effect: 'money_moving',
     risk: 'high',
-    allowedRoles: people,
-    timeoutMs,
-    retry,
-    idempotency: 'keyed',
-    cost: free,
   },
   execute: (context, input) =>
     context.services.ledger.reverse(context.orgUnitId, input.transferKey, keyFrom(input.reversalKey, context.idempotencyKey), input.description),
@@ -200,6 +184,7 @@ export const ledgerReverse = defineTool({
 
 export const ledgerOpenDispute = defineTool({
   spec: {
+    ...ledgerToolDefaults,
     name: 'ledger.open_dispute',
     description: "Opens an order's dispute and reserves its amount with a hold (one dispute per order).",
     input: z
@@ -208,11 +193,6 @@ export const ledgerOpenDispute = defineTool({
     output: disputeOutput,
     effect: 'write',
     risk: 'medium',
-    allowedRoles: people,
-    timeoutMs,
-    retry,
-    idempotency: 'keyed',
-    cost: free,
   },
   execute: (context, input) =>
     context.services.ledger.openDispute(context.orgUnitId, {
@@ -226,23 +206,20 @@ export const ledgerOpenDispute = defineTool({
 
 export const ledgerResolveDispute = defineTool({
   spec: {
+    ...ledgerToolDefaults,
     name: 'ledger.resolve_dispute',
     description: 'Resolves a dispute: won voids its reserve hold; lost posts it and pays the chargeback from the reserve.',
     input: z.object({ disputeId: z.string().uuid(), outcome: z.enum(['won', 'lost']) }).strict(),
     output: disputeOutput,
     effect: 'money_moving',
     risk: 'high',
-    allowedRoles: people,
-    timeoutMs,
-    retry,
-    idempotency: 'keyed',
-    cost: free,
   },
   execute: (context, input) => context.services.ledger.resolveDispute(context.orgUnitId, input.disputeId, input.outcome),
 });
 
 export const ledgerImportStatement = defineTool({
   spec: {
+    ...ledgerToolDefaults,
     name: 'ledger.import_statement',
     description: "Imports a processor statement for a period and reconciles it with the ledger's clearing account.",
     input: z
@@ -258,11 +235,7 @@ export const ledgerImportStatement = defineTool({
     output: reconciliationOutput,
     effect: 'write',
     risk: 'medium',
-    allowedRoles: people,
     timeoutMs: 60_000,
-    retry,
-    idempotency: 'keyed',
-    cost: free,
   },
   // Keyed by (source, period): importing again replaces the period's result until it is reconciled.
   execute: (context, input) => context.services.ledger.importStatement(context.orgUnitId, { ...input, by: context.actor.id }),
@@ -270,6 +243,7 @@ export const ledgerImportStatement = defineTool({
 
 export const ledgerMarkReconciled = defineTool({
   spec: {
+    ...ledgerToolDefaults,
     name: 'ledger.mark_reconciled',
     description: "Accepts a mismatched period as reconciled (a person's judgement): payouts drawing on it may then go ahead.",
     input: z.object({ reconciliationId: z.string().uuid() }).strict(),
@@ -277,10 +251,6 @@ export const ledgerMarkReconciled = defineTool({
     effect: 'write',
     risk: 'high',
     allowedRoles: ['founder', 'operator'],
-    timeoutMs,
-    retry,
-    idempotency: 'keyed',
-    cost: free,
   },
   execute: (context, input) => context.services.ledger.markReconciled(context.orgUnitId, input.reconciliationId, context.actor.id),
 });
