@@ -10,6 +10,12 @@ export const operatorRoles: readonly Role[] = ['founder', 'operator'];
 
 export const founderOnly: readonly Role[] = ['founder'];
 
+/**
+ * Roles that may act (post events, call tools, ask for governed changes). Agents are let
+ * past the route so that what they may not do is refused by the governor, on the record.
+ */
+export const actingRoles: readonly Role[] = ['founder', 'operator', 'agent'];
+
 export function roleAllows(role: Role, allowed: readonly Role[]): boolean {
   return allowed.includes(role);
 }

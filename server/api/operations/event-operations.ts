@@ -1,3 +1,4 @@
+import { actingRoles } from '../../../engine/kernel/index.js';
 import { ingestEventInput, ingestedEventDto } from '../../contracts/events.js';
 import type { EventIngestion } from '../../ingestion/event-ingestion.js';
 import { defineOperation } from '../operation.js';
@@ -14,7 +15,7 @@ export function eventOperations(deps: { ingestion: EventIngestion }) {
       path: '/api/events',
       summary: 'Ingest one business event (order.placed, payout.due, …), stored once per idempotency key',
       tags: ['events'],
-      access: ['founder', 'operator', 'agent'],
+      access: actingRoles,
       input: ingestEventInput,
       output: ingestedEventDto,
       successStatus: 201,

@@ -1,6 +1,6 @@
 import type { DatabasePool } from 'slonik';
 import { z } from 'zod';
-import { operatorRoles, readerRoles, type Role } from '../../../engine/kernel/index.js';
+import { actingRoles, operatorRoles, readerRoles } from '../../../engine/kernel/index.js';
 import { orgUnitIdSchema } from '../../contracts/common.js';
 import {
   approvalDto,
@@ -24,12 +24,9 @@ import { notFound } from '../../errors/catalog.js';
 import type { GovernanceServices } from '../../governance/governance-services.js';
 import { defineOperation } from '../operation.js';
 
-/**
- * Decisions whose refusal must itself be a governed, audited verdict (an agent approving,
- * an operator releasing the kill switch or changing a policy) admit every role but viewers
- * here and let the governor's invariants say no, with a 403 that names the verdict.
- */
-const governed: readonly Role[] = ['founder', 'operator', 'agent'];
+// Decisions whose refusal must itself be a governed, audited verdict (an agent approving, an
+// operator releasing the kill switch or changing a policy) admit every acting role and let
+// the governor's invariants say no, with a 403 that names the verdict.
 const org = { orgUnitId: orgUnitIdSchema };
 const policyKey = { ...org, name: policyNameSchema, version: policyVersionSchema };
 
@@ -42,7 +39,7 @@ export function governanceOperations(deps: { pool: DatabasePool; governance: Gov
       path: `/api/org-units/:orgUnitId/policies/:name/versions/:version/${verb}`,
       summary,
       tags: ['policies'],
-      access: governed,
+      access: actingRoles,
       input: z.object(policyKey).strict(),
       output: policyVersionDto,
       handle: (principal, input) => policies[verb](input.orgUnitId, input.name, input.version, actorFromPrincipal(principal)),
@@ -77,7 +74,7 @@ export function governanceOperations(deps: { pool: DatabasePool; governance: Gov
       path: '/api/org-units/:orgUnitId/approvals/:approvalId/decision',
       summary: 'Approve or reject, with a reason; 409 when already decided, expired or void',
       tags: ['approvals'],
-      access: governed,
+      access: actingRoles,
       input: z.object({ ...org, ...approveActionInput }).strict(),
       output: approvalDto,
       handle: (principal, { orgUnitId, approvalId, decision, reason, actionHash }) =>
@@ -160,7 +157,7 @@ export function governanceOperations(deps: { pool: DatabasePool; governance: Gov
       path: '/api/org-units/:orgUnitId/policies/:name/versions',
       summary: 'A new draft version from policy text (founder); a parse error names line and column',
       tags: ['policies'],
-      access: governed,
+      access: actingRoles,
       input: z.object({ ...org, name: policyNameSchema, source: z.string().min(1, 'must not be empty').max(65_536, 'must be at most 64 KiB') }).strict(),
       output: policyVersionDto,
       successStatus: 201,

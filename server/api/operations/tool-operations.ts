@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { zodToJsonSchema } from 'zod-to-json-schema';
-import { readerRoles, type Role } from '../../../engine/kernel/index.js';
+import { actingRoles, readerRoles } from '../../../engine/kernel/index.js';
 import { proposeAction } from '../../agents/propose-action.js';
 import { orgUnitIdSchema } from '../../contracts/common.js';
 import { writeOutcomeDto } from '../../contracts/ledger.js';
@@ -10,8 +10,6 @@ import type { ToolRouter } from '../../tools/tool-implementation.js';
 import { writeOutcome, writeStatus, type WriteOutcome } from '../tool-outcome.js';
 import { defineOperation } from '../operation.js';
 
-/** Agents act here too: the router, not the route, says which tools each role may use. */
-const callers: readonly Role[] = ['founder', 'operator', 'agent'];
 const org = { orgUnitId: orgUnitIdSchema };
 
 export function toolOperations(deps: { tools: ToolRouter }) {
@@ -46,7 +44,8 @@ export function toolOperations(deps: { tools: ToolRouter }) {
       path: '/api/org-units/:orgUnitId/tools/:tool/calls',
       summary: 'Propose one action through the tool router: judged, gated, executed once per idempotency key (202 while it waits for a person)',
       tags: ['tools'],
-      access: callers,
+      // The router, not the route, says which tools each role may use.
+      access: actingRoles,
       input: z.object({ ...org, ...callToolInput }).strict(),
       output: writeOutcomeDto(z.unknown()),
       statusFor: (outcome: WriteOutcome<unknown>) => writeStatus(outcome, false),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { operatorRoles, readerRoles, type Role } from '../../../engine/kernel/index.js';
+import { actingRoles, operatorRoles, readerRoles } from '../../../engine/kernel/index.js';
 import { orgUnitIdSchema } from '../../contracts/common.js';
 import {
   draftDiscardInput,
@@ -20,8 +20,6 @@ import { actorFromPrincipal } from '../../governance/actor-from-principal.js';
 import type { WorkflowService } from '../../workflows/workflow-service.js';
 import { defineOperation } from '../operation.js';
 
-/** Autonomy changes admit agents too, so that their refusal is a governed, audited verdict. */
-const governed: readonly Role[] = ['founder', 'operator', 'agent'];
 const org = { orgUnitId: orgUnitIdSchema };
 const workflowKey = { ...org, workflowId: workflowIdSchema };
 
@@ -105,7 +103,7 @@ export function workflowOperations(deps: { workflows: WorkflowService }) {
       path: '/api/workflows/:workflowId/autonomy',
       summary: "Set a workflow's autonomy level in your org unit; raising it to A3/A4 needs a founder",
       tags: ['workflows'],
-      access: governed,
+      access: actingRoles,
       input: updateAutonomyInput,
       output: z.object({ workflowId: z.string(), orgUnitId: z.string(), autonomyLevel: z.string(), previousLevel: z.string(), verdictId: z.string() }),
       handle: (principal, { workflowId, autonomyLevel, orgUnitId, reason }) => {
