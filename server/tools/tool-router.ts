@@ -255,6 +255,13 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     return { ...base, simulation: simulated };
   }
 
+  /** Another call claimed the key first (the insert did nothing): answer with its outcome. */
+  async function answerWinner(db: CommonQueryMethods, call: ToolCall, hash: string): Promise<ToolCallResult> {
+    const winner = await findActionByKey(db, { orgUnitId: call.orgUnitId, idempotencyKey: call.idempotencyKey });
+    if (!winner) throw new AppError('CONFLICT', `idempotency key ${call.idempotencyKey} is taken but its action cannot be read`);
+    return answerRepeat(winner, hash);
+  }
+
   async function settleAfterVerdict(
     call: ToolCall,
     tool: ToolImplementation,
@@ -268,10 +275,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     const db = options.db ?? pool;
     const claim = async (fields: Parameters<typeof newRow>[4]): Promise<ActionRow | ToolCallResult> => {
       const row = await insertAction(db, newRow(call, input, hash, judged.context, fields));
-      if (row) return row;
-      const winner = await findActionByKey(db, { orgUnitId: call.orgUnitId, idempotencyKey: call.idempotencyKey });
-      if (!winner) throw new AppError('CONFLICT', `idempotency key ${call.idempotencyKey} is taken but its action cannot be read`);
-      return answerRepeat(winner, hash);
+      return row ?? answerWinner(db, call, hash);
     };
     const base = { verdictId: verdict.id, outputJson: null, errorJson: null, costMinor: 0 };
 
@@ -324,11 +328,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     try {
       return await pool.transaction(async (tx) => {
         const row = await insertAction(tx, newRow(call, input, hash, judged.context, { ...base, status: 'running' }));
-        if (!row) {
-          const winner = await findActionByKey(tx, { orgUnitId: call.orgUnitId, idempotencyKey: call.idempotencyKey });
-          if (!winner) throw new AppError('CONFLICT', `idempotency key ${call.idempotencyKey} is taken but its action cannot be read`);
-          return answerRepeat(winner, hash);
-        }
+        if (!row) return answerWinner(tx, call, hash);
         const settled = await attemptOnce(row, tool, input, call.actor, { db: tx }, { attempt: 1, started, costMinor: tool.spec.cost(input) }, true);
         return resultFromRow(settled.row, !settled.executed);
       });
