@@ -81,14 +81,13 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       if (!(await committer.commit(commitRow))) return { status: 'lost', wakeAt: null };
       length += entries.length;
       state = next;
-      run = { ...run, status };
       return { status, wakeAt };
     }
 
     if (!definition) {
       const message = `workflow ${run.workflow_id} version ${run.definition_version} is not registered in this server`;
       deps.logger.error({ runId: run.id }, message);
-      return failRun(state, commit, 'DEFINITION_MISSING', message);
+      return commit([], failedState(state, 'DEFINITION_MISSING', message), null);
     }
 
     try {
@@ -158,7 +157,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         if (outcome.status !== 'running') return outcome;
       }
     } catch (error) {
-      if (error instanceof WorkflowMachineError) return failRun(state, commit, 'MACHINE_ERROR', error.message);
+      if (error instanceof WorkflowMachineError) return commit([], failedState(state, 'MACHINE_ERROR', error.message), null);
       throw error;
     }
   }
@@ -247,12 +246,8 @@ function runUpdate(run: RunRow, status: RunStatus, waitingFor: string | null, st
   return { runId: run.id, workflowId: run.workflow_id, status, waitingFor, steps };
 }
 
-async function failRun(
-  state: RunState | null,
-  commit: (entries: readonly JournalDraft[], next: RunState, step: Step | null) => Promise<DriveResult>,
-  code: string,
-  message: string,
-): Promise<DriveResult> {
+/** The run as it ends on a failure outside its machine: what it had, marked as an error. */
+function failedState(state: RunState | null, code: string, message: string): RunState {
   const machine = { value: state?.machine.value ?? null, context: state?.machine.context ?? null, status: 'error' as const, error: `${code}: ${message}` };
-  return commit([], { machine, pending: [], timers: {}, steps: state?.steps ?? 0 }, null);
+  return { machine, pending: [], timers: {}, steps: state?.steps ?? 0 };
 }
