@@ -32,10 +32,10 @@ export const runRow = z.object({
 });
 export type RunRow = z.infer<typeof runRow>;
 
-const columns = sql.fragment`id, org_unit_id, workflow_id, definition_version, idempotency_key, trigger_event_id, status,
-  waiting_for, input, snapshot, journal_length, lease_owner, wake_at, error, created_at, updated_at, completed_at`;
-const runColumns = sql.fragment`r.id, r.org_unit_id, r.workflow_id, r.definition_version, r.idempotency_key, r.trigger_event_id, r.status,
-  r.waiting_for, r.input, r.snapshot, r.journal_length, r.lease_owner, r.wake_at, r.error, r.created_at, r.updated_at, r.completed_at`;
+const columnNames = Object.keys(runRow.shape);
+const columns = sql.join(columnNames.map((name) => sql.identifier([name])), sql.fragment`, `);
+/** The same columns of `workflow_runs r`, for statements that join it. */
+const runColumns = sql.join(columnNames.map((name) => sql.identifier(['r', name])), sql.fragment`, `);
 
 export type NewRun = {
   orgUnitId: string;
@@ -161,11 +161,12 @@ export async function listRuns(
      ORDER BY created_at DESC, id DESC LIMIT ${args.limit}`);
 }
 
-export async function countRunsByStatus(db: CommonQueryMethods, orgUnitId: string): Promise<Readonly<Record<string, number>>> {
+/** Run counts per workflow, then per status. */
+export async function countRunsByStatus(db: CommonQueryMethods, orgUnitId: string): Promise<ReadonlyMap<string, Readonly<Record<string, number>>>> {
   const rows = await db.any(sql.type(z.object({ workflow_id: z.string(), status: z.string(), count: z.number() }))`
     SELECT workflow_id, status, count(*)::int AS count FROM workflow_runs WHERE org_unit_id = ${orgUnitId} GROUP BY 1, 2`);
-  const counts: Record<string, number> = {};
-  for (const row of rows) counts[`${row.workflow_id}:${row.status}`] = row.count;
+  const counts = new Map<string, Record<string, number>>();
+  for (const row of rows) counts.set(row.workflow_id, { ...counts.get(row.workflow_id), [row.status]: row.count });
   return counts;
 }
 

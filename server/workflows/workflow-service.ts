@@ -78,11 +78,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps) {
         triggers: row.triggers,
         autonomy: row.autonomy,
         paused: row.paused,
-        runs: Object.fromEntries(
-          Object.entries(counts)
-            .filter(([key]) => key.startsWith(`${row.id}:`))
-            .map(([key, count]) => [key.slice(row.id.length + 1), count]),
-        ),
+        runs: counts.get(row.id) ?? {},
         updatedAt: row.updated_at.toISOString(),
       }));
     },
