@@ -1,24 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import pino from 'pino';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql } from 'slonik';
 import { z } from 'zod';
 import { migrate } from '../../db/migrate.js';
 import { openDatabase } from '../../db/open-database.js';
 import { upsertOrgUnit } from '../../db/queries/org-units.js';
 import { createRuns } from '../../db/queries/workflow-runs.js';
-import { seededRandom } from '../../engine/kernel/index.js';
-import { workflowCatalog } from '../../engine/workflows/index.js';
-import { createAuditWriter } from '../../server/governance/audit-writer.js';
-import { createGovernanceServices } from '../../server/governance/governance-services.js';
-import { createLedgerService } from '../../server/ledger/ledger-service.js';
-import { createToolRegistry } from '../../server/tools/tool-registry.js';
-import { createToolRouter } from '../../server/tools/tool-router.js';
-import { createWorkflowRuntime } from '../../server/workflows/workflow-runtime.js';
-import { createWorkflowService } from '../../server/workflows/workflow-service.js';
-import { chainWorkflow, testTools, workflowModule } from '../../test/support/workflows/chain-workflows.js';
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config/config.js';
+import { createLogger } from '../../server/logging.js';
 import type { WorkflowFigures } from './graphile-chain.js';
 
 const orgUnitId = 'bench_workflows';
+const chainModule = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../test/support/workflows/chain-workflows.ts');
 
 /**
  * The product side of the durable-workflow benchmark: `workflows` runs of a 3-step chain on
@@ -26,33 +21,24 @@ const orgUnitId = 'bench_workflows';
  * PostgreSQL, from creating them all to the last step's effect committed.
  */
 export async function runProductWorkflows(options: { connectionString: string; workflows: number; concurrency: number }): Promise<WorkflowFigures> {
-  const logger = pino({ level: 'warn' });
   await migrate(options.connectionString);
-  const database = await openDatabase({ kind: 'postgres', url: options.connectionString, poolSize: 20 });
-  const { pool } = database;
-  const clock = { now: Date.now };
-  const audit = createAuditWriter(pool, { logger });
-  const governance = createGovernanceServices({ pool, audit, publish: () => Promise.resolve(undefined), clock, logger });
-  const catalog = workflowCatalog([chainWorkflow('wf_test_chain3', 3)]);
-  const router = createToolRouter({
-    pool,
-    governance,
-    audit,
-    clock,
-    logger,
-    registry: createToolRegistry(testTools),
-    services: { ledger: createLedgerService({ pool, clock, logger }) },
-    random: seededRandom(randomUUID()),
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: options.connectionString,
+    DATABASE_POOL_SIZE: '20',
+    WORKFLOW_CONCURRENCY: String(options.concurrency),
+    BOS_WORKFLOW_MODULES: chainModule,
   });
-  const runtime = createWorkflowRuntime(
-    { pool, catalog, router, killSwitch: governance.killSwitchState, clock, logger, announce: () => undefined },
-    { concurrency: options.concurrency, listenUrl: options.connectionString, pollMs: 50 },
-  );
+  const database = await openDatabase(config.database);
+  const { pool } = database;
+  // The server as main builds it, without listening: the same router, governor, audit and runtime.
+  const built = await buildApp({ config, database, logger: createLogger(config), readiness: { state: 'serving' } });
   try {
     await upsertOrgUnit(pool, { id: orgUnitId, name: 'Workflow benchmark' });
-    await governance.policies.installBuiltins(orgUnitId);
-    await createWorkflowService({ pool, catalog, runtime, router, governor: governance.governor, incidents: governance.incidents, audit, clock }).install([orgUnitId]);
-    await workflowModule.prepare?.(pool);
+    await built.governance.policies.installBuiltins(orgUnitId);
+    await built.workflows.install([orgUnitId]);
+    for (const module of built.workflowModules) await module.prepare?.(pool);
     await pool.query(sql.unsafe`TRUNCATE test_side_effects`);
 
     const batch = randomUUID().slice(0, 8);
@@ -68,7 +54,7 @@ export async function runProductWorkflows(options: { connectionString: string; w
       }));
       await createRuns(pool, runs, startedAt);
     }
-    await runtime.start();
+    await built.runtime.start();
     const expected = options.workflows * 3;
     for (;;) {
       const written = await pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM test_side_effects WHERE chain LIKE ${`${batch}-%`}`);
@@ -90,9 +76,7 @@ export async function runProductWorkflows(options: { connectionString: string; w
       elapsedMs,
     };
   } finally {
-    await runtime.stop();
-    await governance.governor.flush();
-    await audit.close();
+    await built.app.close();
     await database.close();
   }
 }
