@@ -144,6 +144,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     { pool: database.pool, catalog, router: tools, killSwitch: governance.killSwitchState, clock, logger, announce: (envelopes) => live.announce(envelopes) },
     { leaseMs: config.workflows.leaseMs, concurrency: config.workflows.concurrency, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined },
   );
+  // A run waiting on an approval goes on as soon as it is decided here (other processes' decisions reach it by the runtime's sweep).
+  governance.approvals.onDecided(({ approval }) => (approval.workflowRunId ? runtime.wake([approval.workflowRunId]) : undefined));
   const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, incidents: governance.incidents, audit, clock });
   const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake() });
   const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, now: Date.now }), audit);

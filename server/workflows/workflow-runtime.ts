@@ -88,6 +88,7 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
   let cycling: Promise<void> | undefined;
   let cycleAgain = false;
   let lastClaimFull = false;
+  let polling = false;
 
   async function orgUnit(orgUnitId: string) {
     let entry = orgUnits.get(orgUnitId);
@@ -174,9 +175,7 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
       const capacity = concurrency - active.size;
       if (stopped || capacity <= 0) break;
       try {
-        const now = new Date(clock.now());
-        await wakeRunsWithSettledWaits(pool, now);
-        const runs = await claimDueRuns(pool, { owner, now, leaseMs, limit: capacity });
+        const runs = await claimDueRuns(pool, { owner, now: new Date(clock.now()), leaseMs, limit: capacity });
         lastClaimFull = runs.length === capacity;
         // A run this process still drives (its lease lapsed and came back to it) is not driven twice.
         for (const run of runs) if (!active.has(run.id)) launch(run);
@@ -185,6 +184,23 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
         log.error({ err: error }, 'workflows: claiming due runs failed');
       }
     } while (cycleAgain && !stopped);
+  }
+
+  /**
+   * The slow path of waking: runs whose approval or draft was settled by another process, or
+   * while this one was down. Settlements made here wake their run at once (wake()).
+   */
+  async function poll(): Promise<void> {
+    if (polling) return;
+    polling = true;
+    try {
+      await wakeRunsWithSettledWaits(pool, new Date(clock.now()));
+    } catch (error) {
+      log.error({ err: error }, 'workflows: waking runs with settled approvals or drafts failed');
+    } finally {
+      polling = false;
+    }
+    kick();
   }
 
   function kick(): void {
@@ -218,13 +234,13 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
       if (!stopped) return;
       stopped = false;
       if (options.listenUrl) await listen(options.listenUrl);
-      timer = setInterval(kick, pollMs);
+      timer = setInterval(() => void poll(), pollMs);
       heartbeat = setInterval(() => {
         const until = new Date(clock.now() + leaseMs);
         renewLeases(pool, { owner, runIds: [...active.keys()], until }).catch((error: unknown) => log.error({ err: error }, 'workflows: renewing leases failed'));
       }, Math.max(100, Math.floor(leaseMs / 3)));
       relay.kick();
-      kick();
+      await poll();
     },
     async stop() {
       if (stopped) return;
