@@ -55,8 +55,6 @@ export type WorkflowRuntime = {
   settingsStale(orgUnitId: string): void;
   /** Tells the org unit's actor about a change this process made. */
   settingsChanged(orgUnitId: string, workflowId: string, change: { autonomy?: AutonomyLevel; paused?: boolean }): void;
-  /** Settles once nothing is being driven and nothing is due (tests and benchmarks). */
-  idle(): Promise<void>;
 };
 
 const notifyChannel = 'bos_workflow_runs';
@@ -80,14 +78,12 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
   type OrgUnitEntry = { actor: XStateActor<typeof orgUnitMachine>; loadedAt: number; loading: Promise<void> | undefined; changes: number };
   const orgUnits = new Map<string, OrgUnitEntry>();
   const active = new Map<string, Promise<void>>();
-  const idleWaiters: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
   let heartbeat: NodeJS.Timeout | undefined;
   let listener: pg.Client | undefined;
   let stopped = true;
   let cycling: Promise<void> | undefined;
   let cycleAgain = false;
-  let lastClaimFull = false;
   let polling = false;
 
   async function orgUnit(orgUnitId: string) {
@@ -164,7 +160,6 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
     const work = driveOne(run).finally(() => {
       active.delete(run.id);
       if (!stopped) kick();
-      if (active.size === 0) for (const resolve of idleWaiters.splice(0)) resolve();
     });
     active.set(run.id, work);
   }
@@ -176,10 +171,10 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
       if (stopped || capacity <= 0) break;
       try {
         const runs = await claimDueRuns(pool, { owner, now: new Date(clock.now()), leaseMs, limit: capacity });
-        lastClaimFull = runs.length === capacity;
         // A run this process still drives (its lease lapsed and came back to it) is not driven twice.
         for (const run of runs) if (!active.has(run.id)) launch(run);
-        if (lastClaimFull) cycleAgain = true;
+        // A full claim may have left due runs behind.
+        if (runs.length === capacity) cycleAgain = true;
       } catch (error) {
         log.error({ err: error }, 'workflows: claiming due runs failed');
       }
@@ -281,10 +276,6 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
       if (change.autonomy) actor.send({ type: 'workflow.autonomy_changed', workflowId, autonomy: change.autonomy });
       if (change.paused === true) actor.send({ type: 'workflow.paused', workflowId });
       if (change.paused === false) actor.send({ type: 'workflow.resumed', workflowId });
-    },
-    idle() {
-      if (active.size === 0 && !cycling && !lastClaimFull) return Promise.resolve();
-      return new Promise<void>((resolve) => idleWaiters.push(resolve));
     },
   };
   return runtime;
