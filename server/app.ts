@@ -120,11 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   const live = createLiveStream({ httpServer: app.server, pool: database.pool, authenticator, logger });
   const audit = createAuditWriter(database.pool, { logger });
-  const publish: Publish = async (orgUnitId, type, payload) => {
-    // An engage pauses workflows and a release drops them to A0: the runtime must not act on what it had cached.
-    if (type === 'killswitch.changed') runtime.settingsStale(orgUnitId);
-    return live.publish(orgUnitId, type, payload);
-  };
+  const publish: Publish = (orgUnitId, type, payload) => live.publish(orgUnitId, type, payload);
   const clock = { now: Date.now };
   const governance = createGovernanceServices({ pool: database.pool, audit, publish, clock, logger });
   const ledger = createLedgerService({ pool: database.pool, clock, logger, publish });
@@ -144,6 +140,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     { pool: database.pool, catalog, router: tools, killSwitch: governance.killSwitchState, clock, logger, announce: (envelopes) => live.announce(envelopes) },
     { leaseMs: config.workflows.leaseMs, concurrency: config.workflows.concurrency, listenUrl: config.database.kind === 'postgres' ? config.database.url : undefined },
   );
+  // An engage pauses workflows and a release drops them to A0: the runtime must not act on what it had cached.
+  governance.killSwitch.onChanged((orgUnitId) => runtime.settingsStale(orgUnitId));
   // A run waiting on an approval goes on as soon as it is decided here (other processes' decisions reach it by the runtime's sweep).
   governance.approvals.onDecided(({ approval }) => (approval.workflowRunId ? runtime.wake([approval.workflowRunId]) : undefined));
   const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, incidents: governance.incidents, audit, clock });

@@ -52,6 +52,12 @@ export type KillSwitchService = {
   engage(change: KillSwitchChange): Promise<EngageResult>;
   release(change: KillSwitchChange): Promise<ReleaseResult>;
   state(orgUnitId: string): Promise<KillSwitchStateView>;
+  /**
+   * Calls `listener` after each committed engage or release (the workflow runtime re-reads
+   * the workflows it paused or dropped to A0). In-process only; other processes see the
+   * change within their caches' TTL.
+   */
+  onChanged(listener: (orgUnitId: string) => void): () => void;
 };
 
 export type KillSwitchServiceDeps = GovernanceDeps & Readonly<{ governor: GovernorService; killSwitch: KillSwitchStateCache }>;
@@ -79,7 +85,10 @@ export function createKillSwitchService(deps: KillSwitchServiceDeps): KillSwitch
     autonomous: change.actor.kind !== 'user',
   });
 
+  const listeners = new Set<(orgUnitId: string) => void>();
+
   async function publishState(orgUnitId: string, change: Record<string, unknown>): Promise<void> {
+    for (const listener of listeners) listener(orgUnitId);
     const scopes = (await listEngagedKillSwitches(pool, orgUnitId)).map((row) => row.scope);
     await publishCommitted(deps, orgUnitId, 'killswitch.changed', { orgUnitId, engaged: scopes, ...change });
   }
@@ -161,6 +170,10 @@ export function createKillSwitchService(deps: KillSwitchServiceDeps): KillSwitch
       return { ...outcome, verdictId: verdict.id, committedAt };
     },
 
+    onChanged(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     async state(orgUnitId) {
       const engaged = (await listEngagedKillSwitches(pool, orgUnitId)).map(toEngagement);
       return { orgUnitId, engaged, scopes: engaged.map((engagement) => engagement.scope) };
