@@ -76,6 +76,31 @@ export async function insertAction(db: CommonQueryMethods, args: NewAction): Pro
     RETURNING ${columns}`);
 }
 
+/** A row born settled by a call that already ran (the workflow runtime's step batches). */
+export type SettledAction = NewAction & { attempts: number; latencyMs: number };
+
+/**
+ * Many rows in one statement; the keys already taken are left out of what comes back, so
+ * the caller sees which of its calls lost their key to someone else.
+ */
+export async function insertSettledActions(db: CommonQueryMethods, rows: readonly SettledAction[]): Promise<readonly { id: string; idempotencyKey: string }[]> {
+  if (rows.length === 0) return [];
+  const inserted = await db.any(sql.type(z.object({ id: z.string(), idempotency_key: z.string() }))`
+    INSERT INTO actions (org_unit_id, actor, actor_role, tool, mode, input, context, action_hash, idempotency_key, verdict_id,
+                         status, output, error, attempts, latency_ms, cost_minor, workflow_run_id, step, created_at, completed_at)
+    SELECT * FROM ${sql.unnest(
+      rows.map((row) => [
+        row.orgUnitId, row.actor, row.actorRole, row.tool, row.mode, row.inputJson, row.contextJson, row.actionHash, row.idempotencyKey,
+        row.verdictId, row.status, row.outputJson, row.errorJson, row.attempts, row.latencyMs, row.costMinor, row.workflowRunId, row.step,
+        row.at.toISOString(), row.completedAt?.toISOString() ?? null,
+      ]),
+      ['text', 'text', 'text', 'text', 'text', 'jsonb', 'jsonb', 'text', 'text', 'uuid', 'text', 'jsonb', 'jsonb', 'int4', 'float8', 'int8', 'uuid', 'text', 'timestamptz', 'timestamptz'],
+    )}
+    ON CONFLICT (org_unit_id, idempotency_key) DO NOTHING
+    RETURNING id, idempotency_key`);
+  return inserted.map((row) => ({ id: row.id, idempotencyKey: row.idempotency_key }));
+}
+
 export async function findActionByKey(db: CommonQueryMethods, args: { orgUnitId: string; idempotencyKey: string }): Promise<ActionRow | null> {
   return db.maybeOne(sql.type(actionRow)`
     SELECT ${columns} FROM actions WHERE org_unit_id = ${args.orgUnitId} AND idempotency_key = ${args.idempotencyKey}`);

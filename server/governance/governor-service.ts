@@ -7,6 +7,8 @@ import {
   type FailClosed,
   type Verdict,
 } from '../../engine/governance/index.js';
+import type { NewVerdict } from '../../db/queries/verdicts.js';
+import type { AuditInput } from '../../engine/governance/audit/index.js';
 import { AppError } from '../errors/catalog.js';
 import { systemActor, type GovernanceDeps } from './governance-deps.js';
 import type { IncidentService } from './incident-service.js';
@@ -28,9 +30,18 @@ export type RecordedVerdict = Verdict &
     incidentId: string | undefined;
   }>;
 
+/** A verdict reached but not yet stored: its row and its audit entry, for a caller that writes them in its own transaction. */
+export type Judgement = Readonly<{ verdict: RecordedVerdict; row: NewVerdict; audit: AuditInput }>;
+
 export type GovernorService = {
   /** Evaluates, stores the verdict, audits it, and opens an incident when it failed closed. */
   evaluate(action: Action): Promise<RecordedVerdict>;
+  /**
+   * Evaluates and writes nothing: the caller stores `row` and appends `audit` in the
+   * transaction that acts on the verdict (the workflow runtime's step batches). A
+   * fail-closed verdict needs its incident, so callers send those through evaluate().
+   */
+  judge(action: Action): Promise<Judgement>;
   /** evaluate(), then 403 GOV_DENIED (naming the verdict) unless the outcome is allow. */
   authorize(action: Action): Promise<RecordedVerdict>;
   /** Settles once every verdict row handed to the recorder is written. */
@@ -86,64 +97,74 @@ export function createGovernorService(deps: GovernorServiceDeps): GovernorServic
     return incidentId;
   }
 
+  async function judge(proposed: Action): Promise<Judgement> {
+    const hash = actionHash(proposed);
+    const action = judgedAction(proposed);
+    const orgUnitId = action.orgUnitId;
+    const [sets] = await Promise.all([isGovernanceTool(action.tool) ? invariantsOnly : policySets.get(orgUnitId), killSwitch.refresh(orgUnitId)]);
+    // The switch, the clock and the evaluation are read in one synchronous step: no engage can fall between them.
+    const state = { killSwitch: killSwitch.current(orgUnitId) };
+    const evaluatedAt = clock.now();
+    const verdict = evaluateSafely(action, state, sets);
+    const id = randomUUID();
+    if (verdict.shadow && verdict.shadow.outcome !== verdict.outcome) {
+      logger.info({ orgUnitId, verdictId: id, tool: action.tool, outcome: verdict.outcome, shadowOutcome: verdict.shadow.outcome }, 'governance: shadow policies disagree');
+    }
+    const row: NewVerdict = {
+      id,
+      orgUnitId,
+      actionHash: hash,
+      tool: action.tool,
+      actor: action.actor.id,
+      outcome: verdict.outcome,
+      failClosed: verdict.failClosed,
+      reasonsJson: JSON.stringify(verdictReasons(verdict)),
+      policyVersionsJson: JSON.stringify(verdict.policyVersions),
+      shadowJson: JSON.stringify(verdict.shadow ? [verdict.shadow] : []),
+      at: new Date(evaluatedAt),
+    };
+    const audit: AuditInput = {
+      kind: 'verdict',
+      actor: action.actor.id,
+      data: {
+        verdictId: id,
+        tool: action.tool,
+        actionHash: hash,
+        autonomous: action.autonomous,
+        outcome: verdict.outcome,
+        failClosed: verdict.failClosed,
+        invariants: verdict.invariants,
+        matched: verdict.matched,
+        failures: verdict.failures,
+        policyVersions: verdict.policyVersions,
+        shadow: verdict.shadow,
+      },
+    };
+    const recorded: RecordedVerdict = {
+      ...verdict,
+      id,
+      orgUnitId,
+      tool: action.tool,
+      actorId: action.actor.id,
+      actionHash: hash,
+      evaluatedAt: new Date(evaluatedAt).toISOString(),
+      incidentId: undefined,
+    };
+    return { verdict: recorded, row, audit };
+  }
+
   const service: GovernorService = {
     async evaluate(proposed) {
-      const hash = actionHash(proposed);
-      const action = judgedAction(proposed);
-      const orgUnitId = action.orgUnitId;
-      const [sets] = await Promise.all([isGovernanceTool(action.tool) ? invariantsOnly : policySets.get(orgUnitId), killSwitch.refresh(orgUnitId)]);
-      // The switch, the clock and the evaluation are read in one synchronous step: no engage can fall between them.
-      const state = { killSwitch: killSwitch.current(orgUnitId) };
-      const evaluatedAt = clock.now();
-      const verdict = evaluateSafely(action, state, sets);
-      const id = randomUUID();
-      if (verdict.shadow && verdict.shadow.outcome !== verdict.outcome) {
-        logger.info({ orgUnitId, verdictId: id, tool: action.tool, outcome: verdict.outcome, shadowOutcome: verdict.shadow.outcome }, 'governance: shadow policies disagree');
-      }
+      const { verdict, row, audit: entry } = await judge(proposed);
       const [incidentId] = await Promise.all([
-        verdict.failClosed ? failClosedIncident(action, id, verdict.failures) : Promise.resolve(undefined),
-        recorder.record({
-          id,
-          orgUnitId,
-          actionHash: hash,
-          tool: action.tool,
-          actor: action.actor.id,
-          outcome: verdict.outcome,
-          failClosed: verdict.failClosed,
-          reasonsJson: JSON.stringify(verdictReasons(verdict)),
-          policyVersionsJson: JSON.stringify(verdict.policyVersions),
-          shadowJson: JSON.stringify(verdict.shadow ? [verdict.shadow] : []),
-          at: new Date(evaluatedAt),
-        }),
-        audit.append(orgUnitId, {
-          kind: 'verdict',
-          actor: action.actor.id,
-          data: {
-            verdictId: id,
-            tool: action.tool,
-            actionHash: hash,
-            autonomous: action.autonomous,
-            outcome: verdict.outcome,
-            failClosed: verdict.failClosed,
-            invariants: verdict.invariants,
-            matched: verdict.matched,
-            failures: verdict.failures,
-            policyVersions: verdict.policyVersions,
-            shadow: verdict.shadow,
-          },
-        }),
+        verdict.failClosed ? failClosedIncident(proposed, verdict.id, verdict.failures) : Promise.resolve(undefined),
+        recorder.record(row),
+        audit.append(verdict.orgUnitId, entry),
       ]);
-      return {
-        ...verdict,
-        id,
-        orgUnitId,
-        tool: action.tool,
-        actorId: action.actor.id,
-        actionHash: hash,
-        evaluatedAt: new Date(evaluatedAt).toISOString(),
-        incidentId,
-      };
+      return { ...verdict, incidentId };
     },
+
+    judge,
 
     async authorize(action) {
       const verdict = await service.evaluate(action);

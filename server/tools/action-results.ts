@@ -1,5 +1,5 @@
-import type { ActionRow } from '../../db/queries/actions.js';
-import type { ToolCallResult } from '../../engine/tools/index.js';
+import type { ActionRow, ActionStatus, NewAction } from '../../db/queries/actions.js';
+import type { ToolCall, ToolCallResult } from '../../engine/tools/index.js';
 
 /**
  * Reads a recorded action back as the result its call returned, which is what a repeat of
@@ -49,3 +49,27 @@ export const isRecord = (value: unknown): value is Record<string, unknown> => ty
 
 /** The error column's shape: what `resultFromRow` reads back. */
 export const errorJson = (code: string, message: string, extra: Readonly<Record<string, unknown>> = {}): string => JSON.stringify({ ...extra, code, message });
+
+/** What a claiming row is born with besides the call itself. */
+export type ClaimFields = Pick<NewAction, 'status' | 'verdictId' | 'outputJson' | 'errorJson' | 'costMinor'>;
+
+/** The row that claims a call's key, born in the state the gate calls for (settled ones carry their completion time). */
+export function newActionRow(call: ToolCall, input: unknown, hash: string, context: Readonly<Record<string, unknown>>, at: Date, fields: ClaimFields): NewAction {
+  const settled: readonly ActionStatus[] = ['succeeded', 'denied'];
+  return {
+    orgUnitId: call.orgUnitId,
+    actor: call.actor.id,
+    actorRole: call.actor.role,
+    tool: call.tool,
+    mode: call.mode,
+    inputJson: JSON.stringify(input ?? null),
+    contextJson: JSON.stringify(context),
+    actionHash: hash,
+    idempotencyKey: call.idempotencyKey,
+    workflowRunId: call.workflow?.runId ?? null,
+    step: call.workflow?.step ?? null,
+    at,
+    completedAt: settled.includes(fields.status) ? at : null,
+    ...fields,
+  };
+}

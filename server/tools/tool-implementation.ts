@@ -3,6 +3,7 @@ import type { Actor } from '../../engine/governance/index.js';
 import type { Clock } from '../../engine/kernel/index.js';
 import type { ToolCall, ToolCallResult, ToolSpec } from '../../engine/tools/tool.js';
 import type { LedgerService } from '../ledger/ledger-service.js';
+import type { BatchedCall } from './batched-calls.js';
 
 /** What every tool may reach besides the database. */
 export type ToolServices = Readonly<{ ledger: LedgerService }>;
@@ -62,6 +63,16 @@ export type ToolRouter = {
   completeDraft(orgUnitId: string, actionId: string, by: Actor, note: string): Promise<ToolCallResult>;
   /** A person decided the drafted action will not happen. */
   discardDraft(orgUnitId: string, actionId: string, by: Actor, reason: string): Promise<ToolCallResult>;
+  /**
+   * The workflow runtime's step batches: `prepareBatched` judges a call and answers null
+   * unless it is the plain case (an allowed execute of a transactional tool with no
+   * live-state checks); `executeBatched` runs such calls inside the caller's transaction and
+   * throws if any fails, so the caller rolls back and sends each through `call`;
+   * `auditBatched` writes their audit entries, last before the caller commits.
+   */
+  prepareBatched(call: ToolCall): Promise<BatchedCall | null>;
+  executeBatched(tx: DatabaseTransactionConnection, calls: readonly BatchedCall[]): Promise<readonly ToolCallResult[]>;
+  auditBatched(tx: DatabaseTransactionConnection, calls: readonly BatchedCall[], results: readonly ToolCallResult[]): Promise<void>;
   /** Every registered tool's spec, for docs and the console. */
   specs(): readonly ToolSpec[];
 };

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Logger } from 'pino';
 import type { CommonQueryMethods, DatabasePool, DatabaseTransactionConnection } from 'slonik';
-import { findAction, findActionByKey, insertAction, lockAction, updateActionOutcome, type ActionRow, type ActionStatus, type NewAction } from '../../db/queries/actions.js';
+import { findAction, findActionByKey, insertAction, lockAction, updateActionOutcome, type ActionRow, type NewAction } from '../../db/queries/actions.js';
 import { findApproval } from '../../db/queries/approvals.js';
 import type { Action, Actor } from '../../engine/governance/index.js';
 import type { Clock, Random } from '../../engine/kernel/index.js';
@@ -13,9 +13,11 @@ import { systemActor } from '../governance/governance-deps.js';
 import type { GovernanceServices } from '../governance/governance-services.js';
 import type { RecordedVerdict } from '../governance/governor-service.js';
 import type { OpenIncidentInput } from '../governance/incident-service.js';
-import { errorJson, isRecord, resultFromRow } from './action-results.js';
+import { errorJson, isRecord, newActionRow, resultFromRow, type ClaimFields } from './action-results.js';
+import { createBatchedCalls } from './batched-calls.js';
 import { createDetached } from './detached.js';
 import { runWithTimeout } from './run-with-timeout.js';
+import { inputRecord, judgedAction } from './judged-action.js';
 import { classifyFailure, ToolOutputError, type ToolFailure } from './tool-errors.js';
 import type { CallOptions, ToolImplementation, ToolReadContext, ToolRouter, ToolServices } from './tool-implementation.js';
 import { permissionProblem } from './tool-permissions.js';
@@ -54,6 +56,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
   const approvalExpiresInMs = deps.approvalExpiresInMs ?? defaultApprovalMs;
   const now = () => new Date(clock.now());
   const detached = createDetached();
+  const batched = createBatchedCalls({ pool, governor: governance.governor, audit, clock, registry, services });
 
   /** Every call ends here: one audit entry saying how it ended. */
   async function finish(
@@ -227,25 +230,8 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
   }
 
   /** The row that claims the key, born in the state the gate calls for. */
-  function newRow(call: ToolCall, input: unknown, hash: string, context: Readonly<Record<string, unknown>>, fields: Pick<NewAction, 'status' | 'verdictId' | 'outputJson' | 'errorJson' | 'costMinor'>): NewAction {
-    const at = now();
-    const settled: readonly ActionStatus[] = ['succeeded', 'denied'];
-    return {
-      orgUnitId: call.orgUnitId,
-      actor: call.actor.id,
-      actorRole: call.actor.role,
-      tool: call.tool,
-      mode: call.mode,
-      inputJson: JSON.stringify(input ?? null),
-      contextJson: JSON.stringify(context),
-      actionHash: hash,
-      idempotencyKey: call.idempotencyKey,
-      workflowRunId: call.workflow?.runId ?? null,
-      step: call.workflow?.step ?? null,
-      at,
-      completedAt: settled.includes(fields.status) ? at : null,
-      ...fields,
-    };
+  function newRow(call: ToolCall, input: unknown, hash: string, context: Readonly<Record<string, unknown>>, fields: ClaimFields): NewAction {
+    return newActionRow(call, input, hash, context, now(), fields);
   }
 
   async function previewOutput(tool: ToolImplementation, call: ToolCall, input: unknown, decision: GateDecision, db: CommonQueryMethods): Promise<Record<string, unknown>> {
@@ -273,7 +259,7 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
     options: CallOptions,
   ): Promise<ToolCallResult> {
     const db = options.db ?? pool;
-    const claim = async (fields: Parameters<typeof newRow>[4]): Promise<ActionRow | ToolCallResult> => {
+    const claim = async (fields: ClaimFields): Promise<ActionRow | ToolCallResult> => {
       const row = await insertAction(db, newRow(call, input, hash, judged.context, fields));
       return row ?? answerWinner(db, call, hash);
     };
@@ -463,6 +449,9 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
       return finish(started, orgUnitId, actor, row.tool, await runApproved(row, actor, options), { resumed: true, approvalId: approval.id });
     },
 
+    prepareBatched: batched.prepare,
+    executeBatched: batched.execute,
+    auditBatched: batched.audit,
     completeDraft: (orgUnitId, actionId, by, note) => settleDraft(orgUnitId, actionId, by, note, 'succeeded'),
     discardDraft: (orgUnitId, actionId, by, reason) => settleDraft(orgUnitId, actionId, by, reason, 'discarded'),
     specs: () => registry.specs(),
@@ -507,28 +496,6 @@ export function createToolRouter(deps: ToolRouterDeps): ToolRouter {
 }
 
 const isResult = (value: ActionRow | ToolCallResult): value is ToolCallResult => 'status' in value && 'duplicate' in value;
-
-function inputRecord(input: unknown): Readonly<Record<string, unknown>> {
-  return isRecord(input) ? input : { value: input };
-}
-
-/**
- * The action the governor judges: the caller's facts under the tool's own (a tool's facts
- * about live state win over a caller's claim), and the twin's `projected` and `risk`
- * figures, when given as facts, where policies read them.
- */
-function judgedAction(asCalled: Action, facts: Readonly<Record<string, unknown>>): Action {
-  const context = { ...asCalled.context, ...facts };
-  const projected = numbersOf(context.projected);
-  const risk = numbersOf(context.risk);
-  return { ...asCalled, context, ...(projected ? { projected } : {}), ...(risk ? { risk } : {}) };
-}
-
-function numbersOf(value: unknown): Record<string, number> | undefined {
-  if (!isRecord(value)) return undefined;
-  const entries = Object.entries(value).filter((entry): entry is [string, number] => typeof entry[1] === 'number');
-  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
-}
 
 function verdictReasons(verdict: RecordedVerdict): string {
   const reasons = [

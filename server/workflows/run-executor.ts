@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { Actor } from '../../engine/governance/index.js';
 import type { Clock } from '../../engine/kernel/index.js';
-import type { ToolCallResult } from '../../engine/tools/tool.js';
+import type { ToolCall, ToolCallResult } from '../../engine/tools/tool.js';
 import {
   advanceMachine,
   startMachine,
@@ -35,6 +35,11 @@ export type RunExecutorDeps = Readonly<{
  */
 export type DriveResult = Readonly<{ status: RunStatus | 'lost'; wakeAt: Date | null }>;
 
+const lost: DriveResult = { status: 'lost', wakeAt: null };
+
+/** A step's commit, the run's state once it is in, and how the drive stands then. */
+type PlannedStep = Readonly<{ commit: StepCommit; next: RunState; result: DriveResult }>;
+
 /** How long a run held by a kill switch or a pause waits before it looks again. */
 const holdRecheckMs = 1_000;
 /** How long a run whose tool call is still in progress elsewhere waits before it asks again. */
@@ -54,12 +59,13 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     let length = run.journal_length;
     let state = run.snapshot as RunState | null;
 
-    async function commit(entries: readonly JournalDraft[], next: RunState, step: Step | null, fired: readonly string[] = []): Promise<DriveResult> {
+    /** The commit a step makes, and the run as it stands once it is in. Pure: nothing changes until it commits. */
+    function plan(entries: readonly JournalDraft[], next: RunState, step: Step | null, fired: readonly string[] = []): PlannedStep {
       const now = clock.now();
       const { status, waitingFor, wakeAt } = disposition(next, step?.outcome.status ?? next.machine.status, now);
       const ended = status === 'completed' || status === 'failed';
       const effects = step?.outcome.effects ?? [];
-      const commitRow: StepCommit = {
+      const commit: StepCommit = {
         runId: run.id,
         orgUnitId: run.org_unit_id,
         fromLength: length,
@@ -78,10 +84,31 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         // Every step is news for whoever watches the run: its update commits with it.
         outbox: [{ topic: 'workflow.run.updated', payload: runUpdate(run, status, waitingFor, next.steps) }],
       };
-      if (!(await committer.commit(commitRow))) return { status: 'lost', wakeAt: null };
-      length += entries.length;
-      state = next;
-      return { status, wakeAt };
+      return { commit, next, result: { status, wakeAt } };
+    }
+
+    function committed(planned: PlannedStep): DriveResult {
+      length += planned.commit.entries.length;
+      state = planned.next;
+      return planned.result;
+    }
+
+    async function commit(entries: readonly JournalDraft[], next: RunState, step: Step | null, fired: readonly string[] = []): Promise<DriveResult> {
+      const planned = plan(entries, next, step, fired);
+      return (await committer.commit(planned.commit)) ? committed(planned) : lost;
+    }
+
+    /** The step a tool's result makes: the machine takes it and moves on to what follows. */
+    function toolStep(current: RunState, pending: PendingTool, result: { event: RunEvent; actionId: string | null }): PlannedStep {
+      const step = advanceMachine(definition as NonNullable<typeof definition>, current.machine, result.event);
+      return plan(
+        [
+          { kind: 'tool_result', step: pending.step, payload: { event: result.event, actionId: result.actionId } },
+          { kind: 'state', step: null, payload: step.outcome },
+        ],
+        applyStep({ ...current, machine: step.machine, pending: current.pending.slice(1), steps: current.steps + 1 }, step, run.id, length + 1, result.event.at),
+        step,
+      );
     }
 
     if (!definition) {
@@ -131,6 +158,15 @@ export function createRunExecutor(deps: RunExecutorDeps) {
           deps.logger.info({ runId: run.id, step: next.step, hold }, 'workflows: run held');
           return { status: 'running', wakeAt: new Date(clock.now() + holdRecheckMs) };
         }
+        // The plain case joins the next group commit whole; anything else goes one at a time.
+        const batched = next.waiting ? null : await router.prepareBatched(toolCall(run, next, autonomy));
+        const together = batched ? await committer.commitTool(batched, (result) => toolStep(current, next, toolEvent(next, result, clock.now()))) : null;
+        if (together) {
+          if (!together.committed) return lost;
+          const outcome = committed(together.step);
+          if (outcome.status !== 'running') return outcome;
+          continue;
+        }
         const result = await callTool(run, next, autonomy);
         if ('unsettled' in result) {
           deps.logger.info({ runId: run.id, step: next.step, actionId: result.unsettled }, 'workflows: the tool call is still in progress; asking again shortly');
@@ -145,15 +181,9 @@ export function createRunExecutor(deps: RunExecutorDeps) {
               : [];
           return await commit(entries, { ...current, pending: [waiting, ...current.pending.slice(1)] }, null);
         }
-        const step = advanceMachine(definition, current.machine, result.event);
-        const outcome = await commit(
-          [
-            { kind: 'tool_result', step: next.step, payload: { event: result.event, actionId: result.actionId } },
-            { kind: 'state', step: null, payload: step.outcome },
-          ],
-          applyStep({ ...current, machine: step.machine, pending: current.pending.slice(1), steps: current.steps + 1 }, step, run.id, length + 1, result.event.at),
-          step,
-        );
+        const planned = toolStep(current, next, result);
+        if (!(await committer.commit(planned.commit))) return lost;
+        const outcome = committed(planned);
         if (outcome.status !== 'running') return outcome;
       }
     } catch (error) {
@@ -167,24 +197,9 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     pending: PendingTool,
     autonomy: AutonomyLevel,
   ): Promise<{ event: RunEvent; actionId: string | null } | { wait: NonNullable<PendingTool['waiting']> } | { unsettled: string | null }> {
-    const actor = workflowActor(run.workflow_id);
     const result: ToolCallResult =
-      pending.waiting?.on === 'approval'
-        ? await router.resumeApproved(run.org_unit_id, pending.waiting.actionId)
-        : await router.call({
-            orgUnitId: run.org_unit_id,
-            tool: pending.tool,
-            input: pending.input,
-            actor,
-            mode: 'execute',
-            idempotencyKey: pending.key,
-            context: { workflowId: run.workflow_id, runId: run.id },
-            workflow: { runId: run.id, step: pending.step, autonomy },
-          });
-    const at = clock.now();
+      pending.waiting?.on === 'approval' ? await router.resumeApproved(run.org_unit_id, pending.waiting.actionId) : await router.call(toolCall(run, pending, autonomy));
     switch (result.status) {
-      case 'succeeded':
-        return { event: { type: 'tool.done', step: pending.step, output: result.output, at }, actionId: result.actionId };
       case 'awaiting_approval':
         return { wait: { on: 'approval', actionId: result.actionId, approvalId: result.approvalId } };
       case 'draft':
@@ -193,15 +208,40 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         // The key's action has no outcome yet (another call is running it): journaling this as
         // the step's result would fail a step whose effect may still happen. Ask again later.
         if (result.code === 'TOOL_IN_PROGRESS') return { unsettled: result.actionId };
-        return { event: { type: 'tool.failed', step: pending.step, code: result.code, message: result.message, at }, actionId: result.actionId };
-      case 'denied':
-        return { event: { type: 'tool.failed', step: pending.step, code: result.code, message: result.message, at }, actionId: result.actionId };
+        return toolEvent(pending, result, clock.now());
       default:
-        return { event: { type: 'tool.failed', step: pending.step, code: 'TOOL_MODE', message: `unexpected ${result.status} result`, at }, actionId: result.actionId };
+        return toolEvent(pending, result, clock.now());
     }
   }
 
   return { drive };
+}
+
+/** The call a pending step makes, keyed by its place in the journal so a repeat after a crash is the same call. */
+function toolCall(run: RunRow, pending: PendingTool, autonomy: AutonomyLevel): ToolCall {
+  return {
+    orgUnitId: run.org_unit_id,
+    tool: pending.tool,
+    input: pending.input,
+    actor: workflowActor(run.workflow_id),
+    mode: 'execute',
+    idempotencyKey: pending.key,
+    context: { workflowId: run.workflow_id, runId: run.id },
+    workflow: { runId: run.id, step: pending.step, autonomy },
+  };
+}
+
+/** What the machine hears of a settled call: done with its output, or failed with why. */
+function toolEvent(pending: PendingTool, result: ToolCallResult, at: number): { event: RunEvent; actionId: string | null } {
+  switch (result.status) {
+    case 'succeeded':
+      return { event: { type: 'tool.done', step: pending.step, output: result.output, at }, actionId: result.actionId };
+    case 'failed':
+    case 'denied':
+      return { event: { type: 'tool.failed', step: pending.step, code: result.code, message: result.message, at }, actionId: result.actionId };
+    default:
+      return { event: { type: 'tool.failed', step: pending.step, code: 'TOOL_MODE', message: `unexpected ${result.status} result`, at }, actionId: result.actionId };
+  }
 }
 
 /** Who a workflow acts as: the system, on the workflow's behalf (autonomous, so the kill switch covers it). */

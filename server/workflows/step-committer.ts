@@ -1,50 +1,116 @@
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
 import { commitSteps, type StepCommit } from '../../db/queries/workflow-runs.js';
+import type { ToolCallResult } from '../../engine/tools/tool.js';
+import type { BatchedCall } from '../tools/batched-calls.js';
+import type { ToolRouter } from '../tools/tool-implementation.js';
 
 /**
  * Group commit for workflow steps: steps submitted while a commit is in flight share the
  * next one, so a thousand runs stepping at once cost a few transactions, not a thousand.
- * Each step still commits atomically with its journal entries, snapshot, timers and outbox.
+ * A tool step goes whole into the group's transaction — verdict, action row, the tool's
+ * writes, audit entries, journal, snapshot and outbox — so each step still commits
+ * atomically, and a batch of steps costs little more than its tools' own statements.
  */
 export type StepCommitter = {
   /** Resolves true once committed, false if the run's lease or journal moved on (the step is void). */
   commit(step: StepCommit): Promise<boolean>;
+  /**
+   * Runs a prepared tool call and commits the step `complete` makes of its result, in one
+   * transaction. Resolves null when the call must go one at a time instead (it failed, or
+   * its key was taken meanwhile): nothing of it was written.
+   */
+  commitTool<T extends { commit: StepCommit }>(call: BatchedCall, complete: (result: ToolCallResult) => T): Promise<{ committed: boolean; step: T } | null>;
   drain(): Promise<void>;
 };
 
-type Waiting = { step: StepCommit; resolve(committed: boolean): void; reject(error: unknown): void };
+type Plain = { kind: 'plain'; step: StepCommit; resolve(committed: boolean): void; reject(error: unknown): void };
+type Tool = {
+  kind: 'tool';
+  call: BatchedCall;
+  complete(result: ToolCallResult): { commit: StepCommit };
+  resolve(outcome: { committed: boolean; step: { commit: StepCommit } } | null): void;
+  reject(error: unknown): void;
+};
+type Waiting = Plain | Tool;
 
-export function createStepCommitter(options: { pool: DatabasePool; owner: string; logger: Pick<Logger, 'warn'>; maxBatch?: number }): StepCommitter {
-  const { pool, owner, logger } = options;
-  const maxBatch = options.maxBatch ?? 500;
+export function createStepCommitter(options: {
+  pool: DatabasePool;
+  router: Pick<ToolRouter, 'executeBatched' | 'auditBatched'>;
+  /** Group commits in flight at once: each waits on the database most of its time, so a few overlap well. */
+  parallel?: number;
+  owner: string;
+  logger: Pick<Logger, 'warn'>;
+  maxBatch?: number;
+}): StepCommitter {
+  const { pool, router, owner, logger } = options;
+  const maxBatch = options.maxBatch ?? 256;
+  const parallel = options.parallel ?? 2;
   const queue: Waiting[] = [];
-  let running: Promise<void> | undefined;
+  const running = new Set<Promise<void>>();
 
   async function flush(batch: readonly Waiting[]): Promise<void> {
+    const tools = batch.filter((waiting): waiting is Tool => waiting.kind === 'tool');
     try {
-      const { rejected } = await pool.transaction((tx) => commitSteps(tx, owner, batch.map((waiting) => waiting.step)));
-      const lost = new Set(rejected);
+      const { lost, completed } = await pool.transaction(async (tx) => {
+        const results = await router.executeBatched(tx, tools.map((waiting) => waiting.call));
+        const completed = tools.map((waiting, index) => waiting.complete(results[index] as ToolCallResult));
+        const steps = batch.flatMap((waiting) => (waiting.kind === 'plain' ? [waiting.step] : []));
+        const { rejected } = await commitSteps(tx, owner, [...steps, ...completed.map((step) => step.commit)]);
+        await router.auditBatched(tx, tools.map((waiting) => waiting.call), results);
+        return { lost: new Set(rejected), completed };
+      });
       if (lost.size > 0) logger.warn({ runs: [...lost] }, 'workflows: steps discarded, their runs moved on elsewhere');
-      for (const waiting of batch) waiting.resolve(!lost.has(waiting.step.runId));
+      for (const waiting of batch) if (waiting.kind === 'plain') waiting.resolve(!lost.has(waiting.step.runId));
+      tools.forEach((waiting, index) => {
+        const step = completed[index] as { commit: StepCommit };
+        // A run fenced off still had its tool's effect committed with its action row: whoever
+        // holds the run now repeats the call with the same key and gets that result.
+        waiting.resolve({ committed: !lost.has(step.commit.runId), step });
+      });
     } catch (error) {
-      for (const waiting of batch) waiting.reject(error);
+      if (tools.length === 0) {
+        for (const waiting of batch) waiting.reject(error);
+        return;
+      }
+      // A tool failed or lost its key, and took the batch with it: the tools go one at a
+      // time (which records each failure properly), the plain steps commit on their own.
+      logger.warn({ err: error, steps: tools.length }, 'workflows: a batch of tool steps rolled back; they go one at a time');
+      for (const waiting of tools) waiting.resolve(null);
+      await flush(batch.filter((waiting) => waiting.kind === 'plain'));
     }
   }
 
+  /** Flushers still gathering their first batch: whatever is queued now goes with them. */
+  let gathering = 0;
+
   async function run(): Promise<void> {
+    gathering += 1;
+    // Let the current turn's steps join the first batch instead of trailing it.
     await new Promise<void>((resolve) => setImmediate(resolve));
+    gathering -= 1;
     while (queue.length > 0) await flush(queue.splice(0, maxBatch));
-    running = undefined;
+  }
+
+  function enqueue(waiting: Waiting): void {
+    queue.push(waiting);
+    // Another flusher only when every one running is busy writing and there is room for one.
+    if (gathering > 0 || running.size >= parallel) return;
+    const flusher: Promise<void> = run().finally(() => running.delete(flusher));
+    running.add(flusher);
   }
 
   return {
     commit(step) {
-      return new Promise<boolean>((resolve, reject) => {
-        queue.push({ step, resolve, reject });
-        running ??= run();
-      });
+      return new Promise<boolean>((resolve, reject) => enqueue({ kind: 'plain', step, resolve, reject }));
     },
-    drain: () => running ?? Promise.resolve(),
+    commitTool<T extends { commit: StepCommit }>(call: BatchedCall, complete: (result: ToolCallResult) => T) {
+      return new Promise<{ committed: boolean; step: T } | null>((resolve, reject) =>
+        enqueue({ kind: 'tool', call, complete, resolve: resolve as Tool['resolve'], reject }),
+      );
+    },
+    async drain() {
+      while (running.size > 0) await Promise.all(running);
+    },
   };
 }

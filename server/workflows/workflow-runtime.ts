@@ -73,7 +73,7 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
   const settingsTtlMs = options.settingsTtlMs ?? 1_000;
   const log = logger.child({ component: 'workflows', owner });
 
-  const committer = createStepCommitter({ pool, owner, logger: log });
+  const committer = createStepCommitter({ pool, router: deps.router, owner, logger: log });
   const relay = createOutboxRelay({ pool, announce: deps.announce, logger: log });
   type OrgUnitEntry = { actor: XStateActor<typeof orgUnitMachine>; loadedAt: number; loading: Promise<void> | undefined; changes: number };
   const orgUnits = new Map<string, OrgUnitEntry>();
@@ -129,8 +129,13 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
     committer: {
       async commit(step) {
         const committed = await committer.commit(step);
-        if (step.outbox.length > 0) relay.kick();
+        relay.kick();
         return committed;
+      },
+      async commitTool(call, complete) {
+        const outcome = await committer.commitTool(call, complete);
+        if (outcome) relay.kick();
+        return outcome;
       },
       drain: () => committer.drain(),
     },

@@ -9,6 +9,7 @@ import {
   exactlyOnceReport,
   printedTokens,
   runJournal,
+  setWorkflowPaused,
   startChainRuns,
   startServerChild,
   stepsDone,
@@ -17,7 +18,7 @@ import {
 } from './server-child.js';
 
 /**
- * The real server, killed with SIGKILL three times while 50 five-step runs are under way,
+ * The real server, killed with SIGKILL three times while 100 five-step runs are under way,
  * and started again each time on the same database: every run still ends, and every step's
  * side effect happened exactly once. On the embedded database the restart also takes over
  * the data directory's lock left by the dead process.
@@ -25,7 +26,7 @@ import {
 const orgUnitId = 'lsn_main';
 const workflowId = 'wf_test_chain5';
 const steps = 5;
-const chains = Array.from({ length: 50 }, (_, index) => `crash-${String(index).padStart(2, '0')}`);
+const chains = Array.from({ length: 100 }, (_, index) => `crash-${String(index).padStart(3, '0')}`);
 
 let tempDir: string;
 let scratch: Awaited<ReturnType<typeof createScratchPostgresDatabase>>;
@@ -34,7 +35,9 @@ let env: Record<string, string>;
 beforeAll(async () => {
   tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'bos-crash-'));
   scratch = await createScratchPostgresDatabase();
-  env = scratch ? { DATABASE_URL: scratch.url, DATABASE_POOL_SIZE: '4' } : { BOS_DATA_DIR: path.join(tempDir, 'data') };
+  // A few runs at a time, so the kills find work under way.
+  const slow = { WORKFLOW_CONCURRENCY: '8' };
+  env = scratch ? { ...slow, DATABASE_URL: scratch.url, DATABASE_POOL_SIZE: '4' } : { ...slow, BOS_DATA_DIR: path.join(tempDir, 'data') };
 });
 
 afterAll(async () => {
@@ -51,12 +54,15 @@ describe('crash recovery of workflow runs', () => {
     let server: ServerChild = await startServerChild(env);
     const token = printedTokens(server.cli.stdout()).operator ?? '';
     expect(token).toMatch(/^bos_/);
+    // All runs are recorded before any may step, so the first kill finds them under way.
+    await setWorkflowPaused(server, token, orgUnitId, workflowId, true);
     await startChainRuns(server, token, orgUnitId, workflowId, chains);
+    await setWorkflowPaused(server, token, orgUnitId, workflowId, false);
 
     const kills: { afterMs: number; stepsSeen: number }[] = [];
     for (let kill = 0; kill < 3; kill += 1) {
       const stepsSeen = await stepsDone(server, token, orgUnitId, workflowId);
-      const afterMs = randomDelay(100, 800);
+      const afterMs = randomDelay(50, 400);
       kills.push({ afterMs, stepsSeen });
       await new Promise((resolve) => setTimeout(resolve, afterMs));
       server.cli.child.kill('SIGKILL');

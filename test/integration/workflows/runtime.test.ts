@@ -11,6 +11,7 @@ import { bearer, createAppFixture, type AppFixture } from '../../support/app-fix
 import { chainWorkflow, workflowModule } from '../../support/workflows/chain-workflows.js';
 import { capturedCliContext } from '../../support/in-process-cli.js';
 import { runReplay } from '../../../server/cli/commands/replay.js';
+import { verifyAuditChain } from '../../../server/governance/audit-verify.js';
 
 const modulePath = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../support/workflows/chain-workflows.ts');
 
@@ -55,6 +56,39 @@ describe('the durable workflow runtime', () => {
       expect(report.divergence).toBeNull();
       expect(report.steps.map((step) => step.input)).toEqual(['start (manual)', 'tool.done step1', 'tool.done step2', 'tool.done step3']);
     }
+  });
+
+  it('commits each batched step with its verdict, its action row and two audit entries, and the chain verifies', async () => {
+    const chains = Array.from({ length: 12 }, (_, index) => `batched-${index}`);
+    const ids = await Promise.all(chains.map((chain) => start('wf_test_chain3', chain)));
+    await waitForRuns(ids, (run) => run.status === 'completed');
+    const actions = await f.db.pool.any(sql.type(z.object({ id: z.string(), status: z.string(), verdict_id: z.string().nullable(), attempts: z.number(), verdict: z.string().nullable() }))`
+      SELECT a.id, a.status, a.verdict_id, a.attempts, v.outcome AS verdict
+        FROM actions a LEFT JOIN verdicts v ON v.id = a.verdict_id
+       WHERE a.workflow_run_id = ANY(${sql.array(ids, 'uuid')})`);
+    expect(actions).toHaveLength(36);
+    expect(actions.every((action) => action.status === 'succeeded' && action.verdict === 'allow' && action.attempts === 1)).toBe(true);
+    const audited = await f.db.pool.any(sql.type(z.object({ kind: z.string(), n: z.number() }))`
+      SELECT kind, count(*)::int AS n FROM audit_log
+       WHERE org_unit_id = ${f.orgUnitId}
+         AND ((entry::jsonb)->'data'->>'actionId' = ANY(${sql.array(actions.map((a) => a.id), 'text')})
+              OR (entry::jsonb)->'data'->>'verdictId' = ANY(${sql.array(actions.map((a) => a.verdict_id ?? ''), 'text')}))
+       GROUP BY kind ORDER BY kind`);
+    expect(audited).toEqual([{ kind: 'action', n: 36 }, { kind: 'verdict', n: 36 }]);
+    expect((await verifyAuditChain(f.db.pool, f.orgUnitId)).ok).toBe(true);
+  });
+
+  it('rolls a whole batch back when one of its tools fails; every step still happens once', async () => {
+    // Each run's second step fails on its first attempt, inside a batch shared with other runs' steps.
+    const chains = Array.from({ length: 10 }, (_, index) => `flaky-${index}`);
+    const ids = await Promise.all([...chains.map((chain) => start('wf_test_flaky', chain)), ...chains.map((chain) => start('wf_test_chain3', `mate-${chain}`))]);
+    await waitForRuns(ids, (run) => run.status === 'completed');
+    for (const chain of [...chains, ...chains.map((chain) => `mate-${chain}`)]) expect((await effects(chain)).map((row) => row.step)).toEqual([1, 2, 3]);
+    const statuses = await f.db.pool.anyFirst(sql.type(z.object({ status: z.string() }))`
+      SELECT status FROM actions WHERE workflow_run_id = ANY(${sql.array(ids, 'uuid')})`);
+    expect(statuses).toHaveLength(60);
+    expect(new Set(statuses)).toEqual(new Set(['succeeded']));
+    expect((await verifyAuditChain(f.db.pool, f.orgUnitId)).ok).toBe(true);
   });
 
   it('bos replay prints each step of a run and fails at the first divergence of a changed definition', async () => {

@@ -49,6 +49,11 @@ export async function startChainRuns(server: ServerChild, token: string, orgUnit
   }
 }
 
+/** Pauses or resumes the workflow (its runs hold at their next step while paused). */
+export async function setWorkflowPaused(server: ServerChild, token: string, orgUnitId: string, workflowId: string, paused: boolean): Promise<void> {
+  await request(server.url, token, 'POST', `/api/org-units/${orgUnitId}/workflows/${workflowId}/${paused ? 'pause' : 'resume'}`, {});
+}
+
 /** Every run of the workflow (at most 200, one page). */
 export async function listRuns(server: ServerChild, token: string, orgUnitId: string, workflowId: string): Promise<RunItem[]> {
   const body = await request(server.url, token, 'GET', `/api/org-units/${orgUnitId}/workflows/${workflowId}/runs?limit=200`);

@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openDatabase } from '../../../db/open-database.js';
 import { workflowCatalog } from '../../../engine/workflows/index.js';
+import type { ToolCallResult } from '../../../engine/tools/index.js';
 import type { ToolRouter } from '../../../server/tools/tool-implementation.js';
 import { createWorkflowRuntime, type WorkflowRuntime } from '../../../server/workflows/workflow-runtime.js';
 import { createAppFixture, type AppFixture } from '../../support/app-fixture.js';
@@ -75,12 +76,22 @@ describe('two workflow runtimes on one database', () => {
       const catalog = workflowCatalog(workflowModule.workflows);
       // Each runtime calls the tools through a router that counts the calls it executed (not repeats).
       const executed = new Map<string, number>();
+      const count = (owner: string, results: readonly ToolCallResult[]) => {
+        const fresh = results.filter((result) => result.status === 'succeeded' && !result.duplicate).length;
+        executed.set(owner, (executed.get(owner) ?? 0) + fresh);
+      };
+      // Calls go one at a time or in a step batch; a batch that rolls back counts nothing.
       const counting = (owner: string): ToolRouter => ({
         ...f.built.tools,
         async call(call, options) {
           const result = await f.built.tools.call(call, options);
-          if (result.status === 'succeeded' && !result.duplicate) executed.set(owner, (executed.get(owner) ?? 0) + 1);
+          count(owner, [result]);
           return result;
+        },
+        async executeBatched(tx, calls) {
+          const results = await f.built.tools.executeBatched(tx, calls);
+          count(owner, results);
+          return results;
         },
       });
       for (const owner of ['runtime-a', 'runtime-b']) {

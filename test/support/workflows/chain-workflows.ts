@@ -3,6 +3,7 @@ import { assign, setup } from 'xstate';
 import { z } from 'zod';
 import { defineWorkflow, type WorkflowDefinition } from '../../../engine/workflows/index.js';
 import { workflowEffects } from '../../../machines/workflow-effects.js';
+import { TransientToolError } from '../../../server/tools/tool-errors.js';
 import { defineTool, type ToolImplementation } from '../../../server/tools/tool-implementation.js';
 import type { WorkflowModule } from '../../../server/workflows/workflow-modules.js';
 
@@ -36,12 +37,28 @@ const writeEffect = defineTool({
   },
 });
 
+/** Keys whose first attempt has failed: the flaky tool fails each key once, then behaves. */
+const failedOnce = new Set<string>();
+
+const flakyEffect = defineTool({
+  spec: { ...writeEffect.spec, name: 'test.flaky_effect', description: 'Writes one row to the side-effect table, failing the first attempt of each key' },
+  async execute(context, input) {
+    // The row goes in first, so a failure must roll it back to keep each effect once.
+    const written = await writeEffect.execute(context, input);
+    if (!failedOnce.has(context.idempotencyKey)) {
+      failedOnce.add(context.idempotencyKey);
+      throw new TransientToolError('test.flaky_effect: failing this key once');
+    }
+    return written;
+  },
+});
+
 /** A workflow of `steps` tool calls in a row; its output is the steps' results in order. */
-export function chainWorkflow(id: string, steps: number, version = 1, triggers: readonly string[] = []): WorkflowDefinition {
+export function chainWorkflow(id: string, steps: number, version = 1, triggers: readonly string[] = [], flakyStep?: number): WorkflowDefinition {
   const states: Record<string, object> = {};
   for (let step = 1; step <= steps; step += 1) {
     states[`step${step}`] = {
-      entry: { type: 'tool', params: ({ context }: { context: { chain: string } }) => ({ step: `step${step}`, tool: 'test.write_effect', input: { chain: context.chain, step } }) },
+      entry: { type: 'tool', params: ({ context }: { context: { chain: string } }) => ({ step: `step${step}`, tool: step === flakyStep ? 'test.flaky_effect' : 'test.write_effect', input: { chain: context.chain, step } }) },
       on: {
         'tool.done': { target: step === steps ? 'done' : `step${step + 1}`, actions: 'record' },
         'tool.failed': { target: 'failed' },
@@ -61,7 +78,7 @@ export function chainWorkflow(id: string, steps: number, version = 1, triggers: 
     states: { ...states, done: { type: 'final' }, failed: { type: 'final' } },
     output: ({ context }) => ({ results: context.results }),
   });
-  return defineWorkflow({ id, version, name: `Chain of ${steps}`, description: `${steps} steps, one row each`, triggers, tools: ['test.write_effect'], defaultAutonomy: 'a2_supervised', machine });
+  return defineWorkflow({ id, version, name: `Chain of ${steps}`, description: `${steps} steps, one row each`, triggers, tools: ['test.write_effect', 'test.flaky_effect'], defaultAutonomy: 'a2_supervised', machine });
 }
 
 /** Writes a row, waits on a durable timer, writes another. */
@@ -92,13 +109,14 @@ export function timerWorkflow(id: string, delayMs: number): WorkflowDefinition {
   return defineWorkflow({ id, version: 1, name: 'Timer', description: 'write, sleep, write', triggers: [], tools: ['test.write_effect'], defaultAutonomy: 'a2_supervised', machine });
 }
 
-export const testTools: readonly ToolImplementation[] = [writeEffect];
+export const testTools: readonly ToolImplementation[] = [writeEffect, flakyEffect];
 
 export const workflowModule: WorkflowModule = {
   workflows: [
     chainWorkflow('wf_test_chain3', 3),
     chainWorkflow('wf_test_chain5', 5),
     chainWorkflow('wf_test_triggered', 2, 1, ['content.requested']),
+    chainWorkflow('wf_test_flaky', 3, 1, [], 2),
     timerWorkflow('wf_test_timer', 2_000),
   ],
   tools: testTools,
