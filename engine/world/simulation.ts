@@ -3,7 +3,7 @@
  * world runner (server/world) import it; lint keeps the twin, decisions, models and the
  * rest of the server out (they see the catalog, through ./index.ts, and the events).
  */
-export { addDays, dateOf, dayOfWeek, instantOn, isWorldDate } from './calendar.js';
+export { addDays, dateOf, dateStartMs, dayOfWeek, instantOn, isWorldDate } from './calendar.js';
 export { adLift, creatorLift, expectedDemand, streamLifts, type CompetitorFactors } from './demand.js';
 export { defaultPayoutEveryDays, endsPayoutPeriod, houseStreams, referenceLevers, type DayLevers, type WorldStream } from './levers.js';
 export { createWorld, defaultCatalogSeed, simulateDay, simulateDays, type WorldOptions } from './simulate.js';
