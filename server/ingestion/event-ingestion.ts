@@ -116,7 +116,7 @@ export function createEventIngestion(deps: EventIngestionDeps): EventIngestion {
         const byKey = new Map(known.map((row) => [row.idempotency_key, row]));
         const conflicts = events.flatMap((event, index) => {
           const first = byKey.get(event.idempotencyKey);
-          return first && !sameEvent(first, event) ? [{ path: `body.events.${index}.idempotencyKey`, message: 'was already used for a different event' }] : [];
+          return first && !sameEvent(first, event) ? [{ path: `body.events[${index}].idempotencyKey`, message: 'was already used for a different event' }] : [];
         });
         if (conflicts.length > 0) {
           throw new AppError('CONFLICT', `${conflicts.length} idempotency key(s) were already used for different events; nothing was stored`, { errors: conflicts });
