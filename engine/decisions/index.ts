@@ -31,3 +31,4 @@ export {
   type RewardModel,
   type TargetPolicy,
 } from './off-policy.js';
+export { pricingFeatureDimension, pricingFeatureNames, pricingFeatures, type PricingContext } from './pricing-features.js';
