@@ -32,6 +32,7 @@ import { createToolRegistry } from './tools/tool-registry.js';
 import { createToolRouter } from './tools/tool-router.js';
 import { loadWorkflowCatalog } from './workflows/workflow-catalog.js';
 import type { WorkflowModule } from './workflows/workflow-modules.js';
+import { createDecisionService } from './decisions/decision-service.js';
 import { createWorkflowRuntime, type WorkflowRuntime } from './workflows/workflow-runtime.js';
 import { createWorkflowService, type WorkflowService } from './workflows/workflow-service.js';
 import { seededRandom } from '../engine/kernel/index.js';
@@ -146,7 +147,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   governance.approvals.onDecided(({ approval }) => (approval.workflowRunId ? runtime.wake([approval.workflowRunId]) : undefined));
   const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, incidents: governance.incidents, audit, clock });
   const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake() });
-  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, now: Date.now }), audit);
+  const decisions = createDecisionService({ pool: database.pool, governance, router: tools, clock, publish });
+  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, decisions, now: Date.now }), audit);
   serveRest(app, operations);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',

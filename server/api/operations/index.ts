@@ -1,8 +1,10 @@
 import type { DatabasePool } from 'slonik';
 import type { Authenticator } from '../../auth/authenticator.js';
+import type { DecisionService } from '../../decisions/decision-service.js';
 import type { GovernanceServices } from '../../governance/governance-services.js';
 import type { EventIngestion } from '../../ingestion/event-ingestion.js';
 import { catalogOperations } from './catalog-operations.js';
+import { decisionOperations } from './decision-operations.js';
 import { eventOperations } from './event-operations.js';
 import { governanceOperations } from './governance-operations.js';
 import { ledgerOperations } from './ledger-operations.js';
@@ -21,6 +23,7 @@ export type OperationDeps = Readonly<{
   ingestion: EventIngestion;
   workflows: WorkflowService;
   ledger: LedgerService;
+  decisions: DecisionService;
   /** Every write that is a side effect goes through it with the caller as the actor. */
   tools: ToolRouter;
   now: () => number;
@@ -37,6 +40,7 @@ export function createOperations(deps: OperationDeps) {
     ...workflowOperations(deps),
     ...toolOperations(deps),
     ...ledgerOperations(deps),
+    ...decisionOperations(deps),
   };
 }
 

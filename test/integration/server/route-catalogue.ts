@@ -56,6 +56,12 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
     'GET /api/org-units/:orgUnitId/runs/:runId': (org) => ({ url: `/api/org-units/${org}/runs/${ghost}` }),
     'GET /api/org-units/:orgUnitId/runs/:runId/replay': (org) => ({ url: `/api/org-units/${org}/runs/${ghost}/replay` }),
     'POST /api/workflows/:workflowId/autonomy': () => ({ url: '/api/workflows/wf_nothing_here/autonomy', body: { autonomyLevel: 'a1_assisted' } }),
+    'POST /api/org-units/:orgUnitId/decisions': (org) => ({
+      url: `/api/org-units/${org}/decisions`,
+      body: { decisionType: 'stream_schedule', context: { revenue: 50000, orders: 1000, marginPercent: 0.25 }, shadow: true },
+    }),
+    'POST /api/org-units/:orgUnitId/decisions/:decisionId/outcome': (org) => ({ url: `/api/org-units/${org}/decisions/${ghost}/outcome`, body: { value: '120.50' } }),
+    'GET /api/org-units/:orgUnitId/decisions': (org) => ({ url: `/api/org-units/${org}/decisions?decisionType=pricing` }),
     'GET /api/org-units/:orgUnitId/tools': (org) => ({ url: `/api/org-units/${org}/tools` }),
     'POST /api/org-units/:orgUnitId/tools/:tool/calls': (org) => {
       tokenCounter += 1;

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import type { CommonQueryMethods, DatabasePool } from 'slonik';
+import { findAdBudget } from '../../db/queries/ad-budgets.js';
+import {
+  findDecision,
+  insertBanditReward,
+  insertDecision,
+  listDecisions,
+  loadBanditArms,
+  saveBanditArms,
+  settleDecisionOutcome,
+  type DecisionRow,
+  type DecisionStatus,
+} from '../../db/queries/decisions.js';
+import { findProduct } from '../../db/queries/products.js';
+import {
+  banditFromJson,
+  banditToJson,
+  choose,
+  contextFeatures,
+  createBandit,
+  defaultArms,
+  update,
+  type Algorithm,
+  type Arm,
+  type Bandit,
+  type BanditConfig,
+  type DecisionType,
+} from '../../engine/decisions/index.js';
+import { killSwitchCovering, type Actor } from '../../engine/governance/index.js';
+import type { LinearArmJson } from '../../engine/decisions/linear-arm.js';
+import { seededRandom, type Clock } from '../../engine/kernel/index.js';
+import type { ToolCallResult } from '../../engine/tools/index.js';
+import type { DecisionDto, MakeDecisionInput, RecordOutcomeInput } from '../contracts/decisions.js';
+import { AppError, notFound } from '../errors/catalog.js';
+import type { GovernanceServices } from '../governance/governance-services.js';
+import type { Publish } from '../governance/governance-deps.js';
+import type { ToolRouter } from '../tools/tool-implementation.js';
+
+/** What the twin says of a chosen option, for the decision record and the governor's `projected.*` / `risk.*`. */
+export type Forecast = Readonly<{
+  simulationId: string | null;
+  predictedImpact: Record<string, unknown>;
+  projected?: Readonly<Record<string, number>>;
+  risk?: Readonly<Record<string, number>>;
+}>;
+
+export type DecisionServiceDeps = Readonly<{
+  pool: DatabasePool;
+  governance: Pick<GovernanceServices, 'governor' | 'killSwitchState'>;
+  router: ToolRouter;
+  clock: Clock;
+  publish: Publish;
+  /** The twin's forecast of an option; absent, decisions carry no predicted impact. */
+  forecast?: (orgUnitId: string, decisionType: DecisionType, change: Arm['change']) => Promise<Forecast>;
+}>;
+
+/** The version of the policy code: it goes in every decision row, so logs from different code can be told apart. */
+export const policyVersion = 'bandits-1';
+
+/** Per decision type: the tool domain it acts in (what a kill switch covers) and the settings its bandits use. */
+const domains: Readonly<Record<DecisionType, string>> = {
+  pricing: 'pricing',
+  ad_spend: 'ads',
+  creator_allocation: 'creators',
+  stream_schedule: 'creators',
+  payout_frequency: 'payouts',
+};
+const banditSettings = { epsilon: 0.1, alpha: 0.2, scale: 0.07 } as const;
+
+/**
+ * makeDecision: choose an arm for the context (the live algorithm, its state from
+ * bandit_arms), forecast it in the twin, and act through the tool router — which asks the
+ * governor and waits for an approval where policy says so — or, where no tool carries the
+ * decision, record it for a person with the governor's verdict. A kill switch over the
+ * domain freezes the decision on the baseline arm. recordDecisionOutcome turns the outcome
+ * into a reward net of the action's cost and teaches the arm, once per decision.
+ */
+export function createDecisionService(deps: DecisionServiceDeps) {
+  const { pool, governance, router, clock, publish } = deps;
+
+  async function loadBandit(db: CommonQueryMethods, orgUnitId: string, type: DecisionType, algorithm: Algorithm, lock = false): Promise<Bandit> {
+    const config: BanditConfig = { algorithm, arms: defaultArms[type].map((arm) => arm.key), dimension: contextFeatures({}, new Date(0)).length, ...banditSettings };
+    const rows = await loadBanditArms(db, { orgUnitId, decisionType: type, algorithm, lock });
+    if (rows.length === 0) return createBandit(config);
+    const byKey = new Map(rows.map((row) => [row.arm_key, row.state as unknown as LinearArmJson]));
+    const fresh = createBandit(config);
+    // Arms added since the state was saved start fresh; the rest carry on where they were.
+    return banditFromJson({ config, arms: config.arms.map((key, index) => byKey.get(key) ?? banditToJson(fresh).arms[index]!) });
+  }
+
+  /** The tool call that carries a decision out, when its context names what to change. */
+  async function toolCallFor(orgUnitId: string, type: DecisionType, arm: Arm, input: MakeDecisionInput): Promise<{ tool: string; input: Record<string, unknown> } | null> {
+    const change = arm.change;
+    if (type === 'pricing' && input.target?.productId !== undefined) {
+      const product = await findProduct(pool, { orgUnitId, id: input.target.productId });
+      if (!product) throw notFound(`product ${input.target.productId}`);
+      const percent = Number(change.priceChange ?? 0);
+      return { tool: 'pricing.set_price', input: { productId: product.id, priceMinor: Math.max(1, Math.round((product.price_minor * (100 + percent)) / 100)) } };
+    }
+    if (type === 'ad_spend' && input.target?.channel !== undefined) {
+      const budget = await findAdBudget(pool, { orgUnitId, channel: input.target.channel });
+      if (!budget) throw new AppError('PRECONDITION_FAILED', `the ${input.target.channel} channel has no ad budget to change yet; set one first`);
+      const percent = Number(change.adSpendChange ?? 0);
+      return { tool: 'ads.set_budget', input: { channel: budget.channel, dailyBudgetMinor: Math.round((budget.daily_budget_minor * (100 + percent)) / 100), currency: budget.currency } };
+    }
+    return null;
+  }
+
+  async function makeDecision(actor: Actor, input: MakeDecisionInput): Promise<DecisionDto> {
+    const { orgUnitId, decisionType: type } = input;
+    const id = randomUUID();
+    const at = new Date(clock.now());
+    const algorithm = input.algorithm ?? 'thompson';
+    const arms = defaultArms[type];
+    const x = contextFeatures(input.context, at);
+    await governance.killSwitchState.refresh(orgUnitId);
+    const frozenBy = killSwitchCovering(governance.killSwitchState.current(orgUnitId), `${domains[type]}.decide`);
+    const bandit = await loadBandit(pool, orgUnitId, type, algorithm);
+    // Seeded by the decision's id, so the choice can be reproduced from the log.
+    const choice = frozenBy ? { arm: arms[0]!.key, index: 0, propensity: 1 } : choose(bandit, x, seededRandom(id));
+    const arm = arms[choice.index]!;
+    const forecast = deps.forecast ? await deps.forecast(orgUnitId, type, arm.change) : null;
+
+    let status: DecisionStatus = frozenBy ? 'frozen' : input.shadow ? 'shadow' : 'proposed';
+    let verdictId: string | null = null;
+    let actionId: string | null = null;
+    let verdictOutcome: string | null = null;
+    if (!frozenBy) {
+      const context = { decisionId: id, decisionType: type, arm: arm.key, ...(forecast?.projected ? { projected: forecast.projected } : {}), ...(forecast?.risk ? { risk: forecast.risk } : {}) };
+      const call = await toolCallFor(orgUnitId, type, arm, input);
+      if (call) {
+        const result = await router.call({ orgUnitId, actor, tool: call.tool, input: call.input, mode: input.shadow ? 'dry_run' : 'execute', idempotencyKey: `decision:${id}`, context });
+        ({ verdictId, actionId } = result);
+        verdictOutcome = verdictOf(result);
+        if (!input.shadow) status = statusOf(result);
+      } else {
+        const verdict = await governance.governor.evaluate({ orgUnitId, actor, tool: `${domains[type]}.decide`, input: { decisionType: type, arm: arm.key, ...arm.change }, context, autonomous: actor.kind !== 'user', ...(forecast?.projected ? { projected: forecast.projected } : {}), ...(forecast?.risk ? { risk: forecast.risk } : {}) });
+        verdictId = verdict.id;
+        verdictOutcome = verdict.outcome;
+        if (!input.shadow && verdict.outcome === 'deny') status = 'denied';
+      }
+    }
+    const row = await insertDecision(pool, {
+      id,
+      orgUnitId,
+      decisionType: type,
+      context: { ...input.context, ...(input.target ? { target: input.target } : {}) },
+      features: Array.from(x),
+      arms,
+      chosenArm: arm.key,
+      propensity: choice.propensity,
+      algorithm,
+      policyVersion,
+      shadow: input.shadow ?? false,
+      predictedImpact: forecast?.predictedImpact ?? null,
+      simulationId: forecast?.simulationId ?? null,
+      verdictId,
+      actionId,
+      status,
+      at,
+    });
+    const dto = decisionDto(row, verdictOutcome, frozenBy);
+    await publish(orgUnitId, 'decision.made', { decisionId: id, decisionType: type, selectedOption: arm.key, status, propensity: choice.propensity });
+    return dto;
+  }
+
+  async function recordOutcome(_actor: Actor, input: RecordOutcomeInput): Promise<DecisionDto> {
+    const { orgUnitId, decisionId } = input;
+    const at = new Date(clock.now());
+    const settled = await pool.transaction(async (tx) => {
+      const decision = await findDecision(tx, { orgUnitId, id: decisionId });
+      if (!decision) throw notFound(`decision ${decisionId}`);
+      const gross = Number(input.value);
+      const reward = gross - input.toolCostMinor / 100;
+      const row = await settleDecisionOutcome(tx, { orgUnitId, id: decisionId, outcome: { value: input.value, toolCostMinor: input.toolCostMinor, ...(input.note ? { note: input.note } : {}) }, reward, at });
+      if (!row) throw new AppError('CONFLICT', `decision ${decisionId} already has its outcome (recorded ${decision.outcome_at?.toISOString() ?? 'before'})`);
+      await insertBanditReward(tx, { orgUnitId, decisionId, armKey: row.chosen_arm, grossValue: input.value, toolCostMinor: input.toolCostMinor, reward, at });
+      // Frozen and shadow decisions did not act: what happened says nothing about their arm.
+      if (row.status !== 'frozen' && row.status !== 'shadow') {
+        const type = row.decision_type as DecisionType;
+        // In the transaction (never a second connection inside it): the arm rows stay locked until the update commits.
+        const bandit = await loadBandit(tx, orgUnitId, type, row.algorithm, true);
+        update(bandit, row.chosen_arm, Float64Array.from(row.features), reward);
+        const json = banditToJson(bandit);
+        await saveBanditArms(tx, {
+          orgUnitId,
+          decisionType: type,
+          algorithm: row.algorithm,
+          arms: json.arms.map((arm, index) => ({ key: json.config.arms[index]!, baseline: index === 0, state: arm, pulls: arm.pulls, rewardSum: arm.rewardSum })),
+          at,
+        });
+      }
+      return row;
+    });
+    await publish(orgUnitId, 'decision.outcome', { decisionId, decisionType: settled.decision_type, arm: settled.chosen_arm, reward: settled.reward });
+    return decisionDto(settled, null, undefined);
+  }
+
+  return {
+    makeDecision,
+    recordOutcome,
+    async list(orgUnitId: string, filters: { decisionType?: DecisionType; status?: DecisionStatus; before?: Date; limit: number }): Promise<DecisionDto[]> {
+      return (await listDecisions(pool, { orgUnitId, ...filters })).map((row) => decisionDto(row, null, undefined));
+    },
+  };
+}
+
+export type DecisionService = ReturnType<typeof createDecisionService>;
+
+function statusOf(result: ToolCallResult): DecisionStatus {
+  switch (result.status) {
+    case 'succeeded':
+      return 'executed';
+    case 'awaiting_approval':
+      return 'awaiting_approval';
+    case 'denied':
+      return 'denied';
+    case 'draft':
+      return 'proposed';
+    default:
+      return 'failed';
+  }
+}
+
+function verdictOf(result: ToolCallResult): string | null {
+  if (result.status === 'denied') return 'deny';
+  if (result.status === 'awaiting_approval') return 'require_approval';
+  return result.verdictId ? 'allow' : null;
+}
+
+function decisionDto(row: DecisionRow, verdict: string | null, frozenBy: string | undefined): DecisionDto {
+  const arm = row.arms.find((candidate) => candidate.key === row.chosen_arm);
+  return {
+    id: row.id,
+    orgUnitId: row.org_unit_id,
+    decisionType: row.decision_type as DecisionType,
+    selectedOption: row.chosen_arm,
+    option: arm ? { label: arm.label, change: arm.change } : null,
+    predictedImpact: row.predicted_impact,
+    propensity: row.propensity,
+    algorithm: row.algorithm,
+    policyVersion: row.policy_version,
+    status: row.status,
+    shadow: row.shadow,
+    verdict: verdict === null && row.verdict_id === null ? null : { id: row.verdict_id, outcome: verdict },
+    actionId: row.action_id,
+    simulationId: row.simulation_id,
+    ...(frozenBy ? { frozenBy } : {}),
+    outcome: row.outcome,
+    reward: row.reward,
+    createdAt: row.created_at.toISOString(),
+    outcomeAt: row.outcome_at?.toISOString() ?? null,
+  };
+}
