@@ -34,5 +34,8 @@ export type GeneratedContent = Readonly<{
  * provider with a transient error worth retrying, or a permanent one.
  */
 export type ContentGenerator = {
-  generate(request: ContentRequest): Promise<GeneratedContent>;
+  /** `signal` (a tool's timeout, say) lets a caller stop waiting on a provider. */
+  generate(request: ContentRequest, options?: GenerateOptions): Promise<GeneratedContent>;
 };
+
+export type GenerateOptions = Readonly<{ signal?: AbortSignal }>;
