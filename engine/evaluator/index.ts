@@ -26,4 +26,5 @@ export {
   type DetectorState,
   type DetectorStep,
 } from './regression.js';
+export { parseDetectorState } from './detector-state-schema.js';
 export { containsPhrase, sentenceCount, wordsOf } from './text.js';
