@@ -1,7 +1,15 @@
 import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { z } from 'zod';
-import { clearPendingAlarm, findSeries, lockSeries, updateSeries, evaluatorSubjects, type EvaluatorSubject, type SeriesKey } from '../../db/queries/evaluator-series.js';
-import { findOutcomeByKey, insertOutcomeOnce, type OutcomeRow } from '../../db/queries/outcomes.js';
+import {
+  clearPendingAlarm,
+  evaluatorSubjects,
+  lockSeries,
+  updateSeries,
+  type EvaluatorSeriesRow,
+  type EvaluatorSubject,
+  type SeriesKey,
+} from '../../db/queries/evaluator-series.js';
+import { findOutcomeByKey, insertOutcomeOnce, type NewOutcome, type OutcomeRow } from '../../db/queries/outcomes.js';
 import { findWorkflow } from '../../db/queries/workflows.js';
 import { createDetector, defaultDetectorParams, observe, parseDetectorState, type DetectorAlarm, type DetectorParams } from '../../engine/evaluator/index.js';
 import type { Clock } from '../../engine/kernel/index.js';
@@ -83,10 +91,8 @@ export function createEvaluatorService(deps: EvaluatorServiceDeps) {
   const { pool, clock } = deps;
   const newDetector = createDetector(deps.detector ?? defaultDetectorParams.page_hinkley);
 
-  async function handOver(key: SeriesKey): Promise<RegressionHandled | null> {
-    const row = await findSeries(pool, key);
-    if (row?.pending_alarm == null) return null;
-    const pending = row.pending_alarm as PendingAlarm;
+  /** At least once: cleared only after governance took it, so a failure here leaves it for the next call. */
+  async function handOver(key: SeriesKey, pending: PendingAlarm): Promise<RegressionHandled> {
     const handled =
       key.subjectType === 'workflow'
         ? await deps.workflows.regressionDetected(key.orgUnitId, key.subjectId, { metric: key.metric, detail: pending.detail })
@@ -110,39 +116,28 @@ export function createEvaluatorService(deps: EvaluatorServiceDeps) {
     async recordOutcome(orgUnitId: string, series: OutcomeSeries, value: number, options: RecordOutcomeOptions = {}): Promise<RecordedOutcome> {
       const parsed = input.safeParse({ orgUnitId, series, value, ...options });
       if (!parsed.success) throw validationFailed(zodFieldErrors(parsed.error, 'outcome'));
-      const { series: checked, key: idempotencyKey } = parsed.data;
+      const checked = { ...parsed.data.series };
       const key: SeriesKey = { orgUnitId, subjectType: checked.subject, subjectId: checked.id, metric: checked.metric };
       if (checked.subject === 'workflow' && (await findWorkflow(pool, orgUnitId, checked.id)) === null) throw notFound(`Workflow ${checked.id}`);
       const at = new Date(clock.now());
-      const recorded = await pool.transaction(async (tx): Promise<Omit<RecordedOutcome, 'regression'>> => {
+      const outcome: NewOutcome = {
+        orgUnitId,
+        subjectType: key.subjectType,
+        subjectId: key.subjectId,
+        metric: key.metric,
+        value: parsed.data.value,
+        observedAt: parsed.data.observedAt ?? at,
+        details: {},
+        idempotencyKey: parsed.data.key ?? null,
+      };
+      const { recorded, pending } = await pool.transaction(async (tx) => {
         const row = await lockSeries(tx, { ...key, detector: newDetector, at });
-        const outcome = {
-          orgUnitId,
-          subjectType: key.subjectType,
-          subjectId: key.subjectId,
-          metric: key.metric,
-          value: parsed.data.value,
-          observedAt: parsed.data.observedAt ?? at,
-          idempotencyKey: idempotencyKey ?? null,
-        };
+        const earlier = row.pending_alarm as PendingAlarm | null;
         const state = parseDetectorState(row.detector);
         const step = observe(state, outcome.value);
         const alarm = step.alarm === null ? null : { ...step.alarm, detail: alarmDetail(key, step.alarm) };
-        const details = { statistic: step.statistic, warmingUp: step.warmingUp, threshold: state.params.threshold, alarm };
-        const stored = await insertOutcomeOnce(tx, { ...outcome, details });
-        if (stored === null) return duplicateOf(tx, outcome);
-        const pending: PendingAlarm | null = alarm === null ? null : { number: step.state.alarms, detail: alarm.detail };
-        await updateSeries(tx, {
-          ...key,
-          detector: step.state,
-          observations: step.state.observations,
-          alarms: step.state.alarms,
-          pendingAlarm: pending ?? row.pending_alarm,
-          lastAlarmAt: alarm === null ? row.last_alarm_at : at,
-          at,
-        });
-        return {
-          series: { subject: checked.subject, id: checked.id, metric: checked.metric },
+        const observed: Omit<RecordedOutcome, 'regression'> = {
+          series: checked,
           observations: step.state.observations,
           duplicate: false,
           warmingUp: step.warmingUp,
@@ -150,35 +145,44 @@ export function createEvaluatorService(deps: EvaluatorServiceDeps) {
           threshold: state.params.threshold,
           alarm,
         };
+        const stored = await insertOutcomeOnce(tx, { ...outcome, details: { statistic: observed.statistic, warmingUp: observed.warmingUp, threshold: observed.threshold, alarm } });
+        if (stored === null) return { recorded: await firstAnswer(tx, outcome, row), pending: earlier };
+        const raised: PendingAlarm | null = alarm === null ? null : { number: step.state.alarms, detail: alarm.detail };
+        await updateSeries(tx, {
+          ...key,
+          detector: step.state,
+          observations: step.state.observations,
+          alarms: step.state.alarms,
+          pendingAlarm: raised ?? earlier,
+          lastAlarmAt: alarm === null ? row.last_alarm_at : at,
+          at,
+        });
+        return { recorded: observed, pending: raised ?? earlier };
       });
-      return { ...recorded, regression: await handOver(key) };
+      return { ...recorded, regression: pending === null ? null : await handOver(key, pending) };
     },
   };
-
-  /** A key seen before: the same observation answers as it did (duplicate), anything else under that key is a conflict. */
-  async function duplicateOf(
-    tx: DatabaseTransactionConnection,
-    outcome: { orgUnitId: string; subjectType: string; subjectId: string; metric: string; value: number; idempotencyKey: string | null },
-  ): Promise<Omit<RecordedOutcome, 'regression'>> {
-    const first = outcome.idempotencyKey === null ? null : await findOutcomeByKey(tx, { orgUnitId: outcome.orgUnitId, idempotencyKey: outcome.idempotencyKey });
-    if (first === null || !sameObservation(first, outcome)) {
-      throw new AppError('IDEMPOTENCY_CONFLICT', `outcome key ${outcome.idempotencyKey ?? ''} was already used for a different observation`);
-    }
-    const details = first.details as { statistic: number; warmingUp: boolean; threshold: number; alarm: RecordedOutcome['alarm'] };
-    const series = await findSeries(tx, { orgUnitId: outcome.orgUnitId, subjectType: first.subject_type as EvaluatorSubject, subjectId: first.subject_id, metric: first.metric });
-    return {
-      series: { subject: first.subject_type as EvaluatorSubject, id: first.subject_id, metric: first.metric },
-      observations: series?.observations ?? 0,
-      duplicate: true,
-      warmingUp: details.warmingUp,
-      statistic: details.statistic,
-      threshold: details.threshold,
-      alarm: details.alarm,
-    };
-  }
 }
 
-function sameObservation(row: OutcomeRow, outcome: { subjectType: string; subjectId: string; metric: string; value: number }): boolean {
+/** A key seen before: the same observation answers as it did the first time (duplicate); anything else under that key is a conflict. */
+async function firstAnswer(tx: DatabaseTransactionConnection, outcome: NewOutcome, series: EvaluatorSeriesRow): Promise<Omit<RecordedOutcome, 'regression'>> {
+  const first = await findOutcomeByKey(tx, { orgUnitId: outcome.orgUnitId, idempotencyKey: outcome.idempotencyKey ?? '' });
+  if (first === null || !sameObservation(first, outcome)) {
+    throw new AppError('IDEMPOTENCY_CONFLICT', `outcome key ${outcome.idempotencyKey ?? ''} was already used for a different observation`);
+  }
+  const details = first.details as { statistic: number; warmingUp: boolean; threshold: number; alarm: RecordedOutcome['alarm'] };
+  return {
+    series: { subject: series.subject_type, id: series.subject_id, metric: series.metric },
+    observations: series.observations,
+    duplicate: true,
+    warmingUp: details.warmingUp,
+    statistic: details.statistic,
+    threshold: details.threshold,
+    alarm: details.alarm,
+  };
+}
+
+function sameObservation(row: OutcomeRow, outcome: NewOutcome): boolean {
   return row.subject_type === outcome.subjectType && row.subject_id === outcome.subjectId && row.metric === outcome.metric && Number(row.value) === Number(outcome.value.toFixed(6));
 }
 
