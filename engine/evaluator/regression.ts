@@ -44,11 +44,10 @@ export type DetectorParams = Readonly<{
 }>;
 
 /**
- * Defaults, chosen by simulation on Gaussian noise (docs/evaluator.md has the figures).
- * Page-Hinkley: no false alarm in 20,000 stationary series of 500 points; a 2σ drop found
- * after a median 12 observations (at most 30). CUSUM needs a longer warm-up for its fixed
- * baseline: with 100, no false alarm in the same 20,000 series, a 2σ drop found after a
- * median 13 (at most 37).
+ * Defaults, chosen by simulation on Gaussian noise (20,000 series each; docs/evaluator.md
+ * has the figures). Page-Hinkley: no false alarm in 500 stationary points; a 2σ drop found
+ * after a median 12 observations (99% within 20). CUSUM needs a longer warm-up for its
+ * fixed baseline: with 100, no false alarm either; a 2σ drop after a median 13 (99% within 24).
  */
 export const defaultDetectorParams: Readonly<Record<DetectorKind, DetectorParams>> = {
   page_hinkley: { kind: 'page_hinkley', drift: 0.5, threshold: 15, warmUp: 20, clip: 4, sigmaFloor: 0.01 },
