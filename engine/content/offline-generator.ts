@@ -48,13 +48,11 @@ function slotsFor(request: ContentRequest, random: Random, quality: number): Slo
   const keep = (value: string, vague: string) => (random.next() < quality ? value : vague);
   const name = keep(productNameOf(request.product), vagueSlots.name);
   return {
+    ...facts,
     name,
     fullName: name === vagueSlots.name ? 'Something new' : request.product.name,
     brand: keep(facts.brand, vagueSlots.brand),
     material: keep(facts.material, vagueSlots.material),
-    color: facts.color,
-    size: facts.size,
-    origin: facts.origin,
     highlights: facts.highlights.map((highlight) => keep(highlight, vagueSlots.highlight)),
   };
 }

@@ -1,4 +1,5 @@
 import type { Random } from '../kernel/index.js';
+import type { ProductFacts } from '../world/index.js';
 import type { ContentChannel } from './channels.js';
 
 /**
@@ -7,17 +8,8 @@ import type { ContentChannel } from './channels.js';
  * so that a retry reads differently. Nothing here may make a claim the evaluator bans; a
  * unit test renders every template against the whole catalog to hold it to that.
  */
-export type Slots = Readonly<{
-  name: string;
-  fullName: string;
-  brand: string;
-  material: string;
-  color: string;
-  size: string;
-  origin: string;
-  /** Every highlight, in order. */
-  highlights: readonly string[];
-}>;
+/** The facts, some perhaps blurred by a weak draft, and the name as prose uses it (`name`) and as a title (`fullName`). */
+export type Slots = ProductFacts & Readonly<{ name: string; fullName: string }>;
 
 type Render = (random: Random, slots: Slots) => string;
 
