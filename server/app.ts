@@ -25,6 +25,9 @@ import { createOperations } from './api/operations/index.js';
 import { serveRest } from './api/rest-adapter.js';
 import { createTrpcRouter, trpcContext } from './api/trpc-router.js';
 import { createLedgerService, type LedgerService } from './ledger/ledger-service.js';
+import type { ContentGenerator } from '../engine/content/index.js';
+import { createContentGenerator } from './content/content-generators.js';
+import { createEvaluatorService, type EvaluatorService } from './evaluator/evaluator-service.js';
 import { businessTools } from './tools/business-tools/index.js';
 import { ledgerTools } from './tools/ledger-tools.js';
 import type { ToolRouter } from './tools/tool-implementation.js';
@@ -62,6 +65,10 @@ export type BuiltApp = {
   /** Hosts workflow runs; main starts it once the database is migrated. */
   runtime: WorkflowRuntime;
   workflows: WorkflowService;
+  /** Outcome series and their regression detectors; an alarm reaches governance through `workflows.regressionDetected`. */
+  evaluator: EvaluatorService;
+  /** Writes content: the offline generator, or the provider BOS_CONTENT_PROVIDER_URL names. */
+  contentGenerator: ContentGenerator;
   /** The configured workflow modules (main runs their `prepare` before the runtime starts). */
   workflowModules: readonly WorkflowModule[];
   /** Every route as registered, so tests can prove they cover all of them. */
@@ -146,6 +153,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // A run waiting on an approval goes on as soon as it is decided here (other processes' decisions reach it by the runtime's sweep).
   governance.approvals.onDecided(({ approval }) => (approval.workflowRunId ? runtime.wake([approval.workflowRunId]) : undefined));
   const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, incidents: governance.incidents, audit, clock });
+  const evaluator = createEvaluatorService({ pool: database.pool, workflows, incidents: governance.incidents, clock });
+  const contentGenerator = createContentGenerator(config.content);
   const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake() });
   const decisions = createDecisionService({ pool: database.pool, governance, router: tools, clock, publish });
   const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, decisions, now: Date.now }), audit);
@@ -171,5 +180,5 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
 
   // Not the instance itself: fastify instances are thenables, and an async function
   // returning one would await its readiness here.
-  return { app, authenticator, live, governance, audit, ingestion, ledger, tools, runtime, workflows, workflowModules: modules, routes };
+  return { app, authenticator, live, governance, audit, ingestion, ledger, tools, runtime, workflows, evaluator, contentGenerator, workflowModules: modules, routes };
 }

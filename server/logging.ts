@@ -13,6 +13,9 @@ export const redactedPaths = [
   '*.token',
   '*.password',
   '*.secret',
+  'apiKey',
+  '*.apiKey',
+  'config.content.apiKey',
   'config.database.url',
   'databaseUrl',
 ];

@@ -23,6 +23,11 @@ const postgresUrl = z
   .url('must be a URL such as postgres://user@host:5432/db')
   .refine((value) => /^postgres(ql)?:\/\//.test(value), 'must start with postgres:// or postgresql://');
 
+const httpUrl = z
+  .string()
+  .url('must be a URL such as https://api.openai.com/v1')
+  .refine((value) => /^https?:\/\//.test(value), 'must start with http:// or https://');
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -38,7 +43,21 @@ const envSchema = z.object({
   BOS_WORKFLOW_MODULES: z.string().optional(),
   WORKFLOW_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(500).max(600_000).default(15_000),
   WORKFLOW_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000).default(64),
+  BOS_CONTENT_PROVIDER_URL: httpUrl.optional(),
+  BOS_CONTENT_MODEL: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
+  BOS_CONTENT_API_KEY: z.string().min(1).max(1_000, 'must be at most 1000 characters').optional(),
+  BOS_CONTENT_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(100).max(600_000).default(30_000),
 });
+
+/** A provider needs a model; a model or key without a provider would silently go unused. */
+const contentProblems = (e: z.infer<typeof envSchema>) => [
+  ...(e.BOS_CONTENT_PROVIDER_URL !== undefined && e.BOS_CONTENT_MODEL === undefined
+    ? [{ variable: 'BOS_CONTENT_MODEL', message: 'is required when BOS_CONTENT_PROVIDER_URL is set' }]
+    : []),
+  ...(['BOS_CONTENT_MODEL', 'BOS_CONTENT_API_KEY'] as const)
+    .filter((variable) => e.BOS_CONTENT_PROVIDER_URL === undefined && e[variable] !== undefined)
+    .map((variable) => ({ variable, message: 'has no effect without BOS_CONTENT_PROVIDER_URL' })),
+];
 
 export type Config = Readonly<{
   env: 'development' | 'test' | 'production';
@@ -56,6 +75,8 @@ export type Config = Readonly<{
     leaseMs: number;
     concurrency: number;
   }>;
+  /** Who writes content: the built-in offline generator, or an OpenAI-compatible chat-completions API. */
+  content: Readonly<{ kind: 'offline' } | { kind: 'openai_compatible'; url: string; model: string; apiKey: string | undefined; timeoutMs: number }>;
 }>;
 
 export class ConfigError extends Error {
@@ -79,6 +100,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     );
   }
   const e = parsed.data;
+  const problems = contentProblems(e);
+  if (problems.length > 0) throw new ConfigError(problems);
   const database = e.DATABASE_URL
     ? { kind: 'postgres' as const, url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
     : { kind: 'embedded' as const, dataDir: path.resolve(cwd, e.BOS_DATA_DIR) };
@@ -98,5 +121,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
       leaseMs: e.WORKFLOW_LEASE_MS,
       concurrency: e.WORKFLOW_CONCURRENCY,
     }),
+    content: Object.freeze(
+      e.BOS_CONTENT_PROVIDER_URL !== undefined && e.BOS_CONTENT_MODEL !== undefined
+        ? { kind: 'openai_compatible' as const, url: e.BOS_CONTENT_PROVIDER_URL, model: e.BOS_CONTENT_MODEL, apiKey: e.BOS_CONTENT_API_KEY, timeoutMs: e.BOS_CONTENT_TIMEOUT_MS }
+        : { kind: 'offline' as const },
+    ),
   });
 }

@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       trustProxy: false,
       publicOrigin: 'http://127.0.0.1:3000',
       workflows: { modules: [], leaseMs: 15_000, concurrency: 64 },
+      content: { kind: 'offline' },
     });
     expect(Object.isFrozen(config)).toBe(true);
     expect(Object.isFrozen(config.database)).toBe(true);
@@ -38,6 +39,21 @@ describe('loadConfig', () => {
   it('resolves workflow modules from the working directory', () => {
     const config = loadConfig({ BOS_WORKFLOW_MODULES: 'shop/flows.ts, /opt/more.ts', WORKFLOW_LEASE_MS: '2000' }, '/srv/bos');
     expect(config.workflows).toEqual({ modules: ['/srv/bos/shop/flows.ts', '/opt/more.ts'], leaseMs: 2000, concurrency: 64 });
+  });
+
+  it('selects an OpenAI-compatible content provider when its URL and model are set', () => {
+    const config = loadConfig({ BOS_CONTENT_PROVIDER_URL: 'http://127.0.0.1:11434/v1', BOS_CONTENT_MODEL: 'llama3.1', BOS_CONTENT_API_KEY: 'sk-test' });
+    expect(config.content).toEqual({ kind: 'openai_compatible', url: 'http://127.0.0.1:11434/v1', model: 'llama3.1', apiKey: 'sk-test', timeoutMs: 30_000 });
+    expect(Object.isFrozen(config.content)).toBe(true);
+    expect(loadConfig({ BOS_CONTENT_PROVIDER_URL: 'https://llm.example/v1', BOS_CONTENT_MODEL: 'm', BOS_CONTENT_TIMEOUT_MS: '5000' }).content).toMatchObject({ apiKey: undefined, timeoutMs: 5000 });
+  });
+
+  it.each([
+    [{ BOS_CONTENT_PROVIDER_URL: 'https://llm.example/v1' }, 'BOS_CONTENT_MODEL', 'is required when BOS_CONTENT_PROVIDER_URL is set'],
+    [{ BOS_CONTENT_API_KEY: 'sk-test' }, 'BOS_CONTENT_API_KEY', 'has no effect without BOS_CONTENT_PROVIDER_URL'],
+    [{ BOS_CONTENT_MODEL: 'gpt-4o-mini' }, 'BOS_CONTENT_MODEL', 'has no effect without BOS_CONTENT_PROVIDER_URL'],
+  ])('refuses a content provider set up halfway (%o), naming the variable', (env, variable, message) => {
+    expect(configError(env).problems).toEqual([{ variable, message }]);
   });
 
   it('treats an empty variable as unset', () => {
@@ -58,6 +74,10 @@ describe('loadConfig', () => {
     ['BOS_PUBLIC_ORIGIN', 'nope'],
     ['NODE_ENV', 'staging'],
     ['RATE_LIMIT_PER_MINUTE', 'lots'],
+    ['BOS_CONTENT_PROVIDER_URL', 'ftp://llm.example'],
+    ['BOS_CONTENT_PROVIDER_URL', 'not a url'],
+    ['BOS_CONTENT_TIMEOUT_MS', '50'],
+    ['BOS_CONTENT_TIMEOUT_MS', 'soon'],
   ];
 
   it.each(badValues)('rejects %s=%s, naming the variable', (variable, value) => {
