@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Inventory: sales are capped by stock; when stock falls to the reorder point and nothing
+ * is on order, one order of orderQuantity goes out and arrives after the product's lead
+ * time (plus the sample's jitter). Written with step, relu and arithmetic only, which the
+ * wasm backend runs as fast as a multiply (comparisons and minimum are several times slower).
+ */
+export type ReorderPolicy = Readonly<{ reorderPoint: tf.Tensor; orderQuantity: tf.Tensor; orderCost: tf.Tensor }>;
+
+/**
+ * The reorder point covers lead time plus safety days of the demand the scenario expects;
+ * an order buys coverDays of it (at least one unit).
+ */
+export function reorderPolicy(
+  expectedDaily: tf.Tensor,
+  leadTimeDays: tf.Tensor,
+  unitCostMinor: tf.Tensor,
+  options: Readonly<{ safetyDays: number; coverDays: number }>,
+): ReorderPolicy {
+  return tf.tidy(() => {
+    const quantity = tf.maximum(tf.ceil(tf.mul(expectedDaily, options.coverDays)), 1);
+    return {
+      reorderPoint: tf.expandDims(tf.mul(expectedDaily, tf.add(leadTimeDays, options.safetyDays)), 1),
+      orderQuantity: tf.expandDims(quantity, 1),
+      orderCost: tf.expandDims(tf.mul(quantity, unitCostMinor), 1),
+    };
+  });
+}
+
+/** Per path and product: stock on hand, units on order and the day they arrive, demand lost, units sold. */
+export type Shelf = Readonly<{ stock: tf.Tensor; onOrder: tf.Tensor; arrivalDay: tf.Tensor; lost: tf.Tensor; sold: tf.Tensor }>;
+
+export function openShelf(stock: tf.Tensor, shape: [number, number, number]): Shelf {
+  return tf.tidy(() => ({
+    stock: tf.mul(tf.ones(shape), stock),
+    onOrder: tf.zeros(shape),
+    arrivalDay: tf.fill(shape, -1),
+    lost: tf.zeros(shape),
+    sold: tf.zeros(shape),
+  }));
+}
+
+export type ShelfDay = Readonly<{ shelf: Shelf; sales: tf.Tensor; reorderSpend: tf.Tensor }>;
+
+/**
+ * Units on order are 0 or a whole order (at least 1), so "nothing on order and below the
+ * reorder point" is one step: a unit on order outweighs any reorder point by this much.
+ */
+const onOrderWeight = 2 ** 30;
+
+/** Day `day`: arrivals, sales of what is demanded up to the stock, a reorder where needed. */
+export function shelfDay(shelf: Shelf, day: number, demanded: tf.Tensor, policy: ReorderPolicy, leadTimeDays: tf.Tensor): ShelfDay {
+  return tf.tidy(() => {
+    const arrived = tf.mul(shelf.onOrder, tf.step(tf.sub(day + 0.5, shelf.arrivalDay)));
+    const stocked = tf.add(shelf.stock, arrived);
+    const pending = tf.sub(shelf.onOrder, arrived);
+    // What is left after sales is relu(stocked − demanded); sales are the rest (min(demanded, stocked)).
+    const stock = tf.relu(tf.sub(stocked, demanded));
+    const sales = tf.sub(stocked, stock);
+    const due = tf.step(tf.sub(tf.sub(policy.reorderPoint, stock), tf.mul(pending, onOrderWeight)));
+    return {
+      shelf: {
+        stock,
+        onOrder: tf.add(pending, tf.mul(due, policy.orderQuantity)),
+        arrivalDay: tf.add(shelf.arrivalDay, tf.mul(due, tf.sub(tf.add(leadTimeDays, day), shelf.arrivalDay))),
+        lost: tf.add(shelf.lost, tf.sub(demanded, sales)),
+        sold: tf.add(shelf.sold, sales),
+      },
+      sales,
+      reorderSpend: tf.sum(tf.mul(due, policy.orderCost), 2),
+    };
+  });
+}
+
+/** Products that lost at least half a unit of demand, per path: all of them and those in `scope` [sc, 1, n]. */
+export function stockoutCounts(lost: tf.Tensor, scope: tf.Tensor): { all: tf.Tensor; scoped: tf.Tensor } {
+  return tf.tidy(() => {
+    const out = tf.step(tf.sub(lost, 0.5));
+    return { all: tf.sum(out, 2), scoped: tf.sum(tf.mul(out, scope), 2) };
+  });
+}
