@@ -45,6 +45,14 @@ export default tseslint.config(
             { target: './machines', from: ['./server', './db', './models', './console'], message: 'machines/ import only engine/.' },
             { target: './db', from: ['./server', './models', './machines', './console'], message: 'db/ implements engine ports; it does not know the server.' },
             { target: './models', from: ['./server', './db', './machines', './console'], message: 'models/ implements engine ports; it does not know the server.' },
+            {
+              // The world's truth is ground truth for tests and benchmarks: what learns from
+              // events must not read it. Only its catalog and event types are public.
+              target: ['./engine/twin', './engine/decisions', './models', './server/!(world)/**', './server/*.ts'],
+              from: './engine/world',
+              except: ['./index.ts', './catalog.ts', './catalog-vocabulary.ts', './world-events.ts'],
+              message: 'The world\'s truth and simulation are hidden from the twin, decisions, models and the server (except server/world): use engine/world/index.ts.',
+            },
           ],
         },
       ],

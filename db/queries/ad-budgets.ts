@@ -40,3 +40,9 @@ export async function upsertAdBudget(
            updated_at = excluded.updated_at, updated_by = excluded.updated_by
     RETURNING ${columns}`);
 }
+
+/** The org unit's daily ad budgets summed over channels, per currency (none when no budget is set). */
+export async function totalDailyAdBudgets(db: CommonQueryMethods, orgUnitId: string): Promise<readonly { currency: string; total_minor: number }[]> {
+  return db.any(sql.type(z.object({ currency: z.string(), total_minor: z.number().int() }))`
+    SELECT currency, sum(daily_budget_minor)::bigint AS total_minor FROM ad_budgets WHERE org_unit_id = ${orgUnitId} GROUP BY currency ORDER BY currency`);
+}

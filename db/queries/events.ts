@@ -31,3 +31,29 @@ export async function findEventByKey(db: CommonQueryMethods, args: { orgUnitId: 
   return db.maybeOne(sql.type(eventRow)`
     SELECT ${columns} FROM events WHERE org_unit_id = ${args.orgUnitId} AND idempotency_key = ${args.idempotencyKey}`);
 }
+
+export type NewEvent = Readonly<{ type: string; idempotencyKey: string; payload: Record<string, unknown>; occurredAt: Date }>;
+
+/**
+ * Stores each event whose idempotency key is new, in one statement; returns the rows
+ * stored (a known key is skipped, as `insertEventOnce` does for one event).
+ */
+export async function insertEventsOnce(
+  db: CommonQueryMethods,
+  args: { orgUnitId: string; source: string; events: readonly NewEvent[] },
+): Promise<readonly EventRow[]> {
+  if (args.events.length === 0) return [];
+  const records = args.events.map((e) => ({ type: e.type, idempotency_key: e.idempotencyKey, payload: e.payload, occurred_at: e.occurredAt.toISOString() }));
+  return db.any(sql.type(eventRow)`
+    INSERT INTO events (org_unit_id, type, idempotency_key, source, payload, occurred_at)
+    SELECT ${args.orgUnitId}, e.type, e.idempotency_key, ${args.source}, e.payload, e.occurred_at
+      FROM jsonb_to_recordset(${sql.jsonb(records as never)}) AS e(type text, idempotency_key text, payload jsonb, occurred_at timestamptz)
+    ON CONFLICT (org_unit_id, idempotency_key) DO NOTHING
+    RETURNING ${columns}`);
+}
+
+export async function findEventsByKeys(db: CommonQueryMethods, args: { orgUnitId: string; keys: readonly string[] }): Promise<readonly EventRow[]> {
+  if (args.keys.length === 0) return [];
+  return db.any(sql.type(eventRow)`
+    SELECT ${columns} FROM events WHERE org_unit_id = ${args.orgUnitId} AND idempotency_key = ANY(${sql.array([...args.keys], 'text')})`);
+}

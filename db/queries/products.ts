@@ -69,3 +69,11 @@ export async function findProductStatuses(
   return db.any(sql.type(productStatusRow)`
     SELECT id, status FROM products WHERE org_unit_id = ${args.orgUnitId} AND id = ANY(${sql.array([...args.ids], 'uuid')})`);
 }
+
+export const productPriceRow = productRow.pick({ sku: true, price_minor: true, status: true });
+
+/** Every product's SKU, current price and status: what a shop's storefront shows today. */
+export async function listProductPrices(db: CommonQueryMethods, orgUnitId: string): Promise<readonly z.infer<typeof productPriceRow>[]> {
+  return db.any(sql.type(productPriceRow)`
+    SELECT sku, price_minor, status FROM products WHERE org_unit_id = ${orgUnitId} ORDER BY sku`);
+}

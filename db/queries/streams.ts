@@ -72,3 +72,32 @@ export async function assignStreamCreator(
     RETURNING s.id, s.org_unit_id, s.creator_id, s.title, s.scheduled_start, s.scheduled_end, s.status, s.product_ids,
               previous.creator_id AS previous_creator_id`);
 }
+
+export const scheduledStreamRow = z.object({
+  id: z.string().uuid(),
+  title: z.string(),
+  creator_handle: z.string(),
+  scheduled_start: z.date(),
+  scheduled_end: z.date(),
+  /** Categories of the featured products, most featured first. */
+  categories: z.array(z.string()),
+});
+export type ScheduledStreamRow = z.infer<typeof scheduledStreamRow>;
+
+/** Streams scheduled or live that start in [from, to), with their creator's handle and featured categories. */
+export async function listStreamsStartingBetween(
+  db: CommonQueryMethods,
+  args: { orgUnitId: string; from: Date; to: Date },
+): Promise<readonly ScheduledStreamRow[]> {
+  return db.any(sql.type(scheduledStreamRow)`
+    SELECT s.id, s.title, c.handle AS creator_handle, s.scheduled_start, s.scheduled_end,
+           coalesce((SELECT array_agg(p.category ORDER BY n DESC, p.category)
+                       FROM (SELECT p.category, count(*) AS n FROM products p
+                              WHERE p.org_unit_id = s.org_unit_id AND p.id = ANY (s.product_ids)
+                              GROUP BY p.category) p), '{}') AS categories
+      FROM streams s
+      JOIN creators c ON c.org_unit_id = s.org_unit_id AND c.id = s.creator_id
+     WHERE s.org_unit_id = ${args.orgUnitId} AND s.status IN ('scheduled', 'live')
+       AND s.scheduled_start >= ${sql.timestamp(args.from)} AND s.scheduled_start < ${sql.timestamp(args.to)}
+     ORDER BY s.scheduled_start, s.id`);
+}

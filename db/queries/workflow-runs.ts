@@ -76,6 +76,24 @@ export async function createRunsForEvent(
     RETURNING ${columns}`);
 }
 
+/** The runs a batch of newly stored events starts, in one statement (see `createRunsForEvent`). */
+export async function createRunsForEvents(
+  db: CommonQueryMethods,
+  orgUnitId: string,
+  events: readonly { id: string; type: string; payload: Record<string, unknown> }[],
+  now: Date,
+): Promise<readonly RunRow[]> {
+  if (events.length === 0) return [];
+  const records = events.map((e) => ({ id: e.id, type: e.type, input: { trigger: { type: e.type, eventId: e.id, payload: e.payload } } }));
+  return db.any(sql.type(runRow)`
+    INSERT INTO workflow_runs (org_unit_id, workflow_id, definition_version, idempotency_key, trigger_event_id, input, wake_at)
+    SELECT w.org_unit_id, w.id, w.definition_version, 'event:' || e.id, e.id::uuid, e.input, ${sql.timestamp(now)}
+      FROM jsonb_to_recordset(${sql.jsonb(records as never)}) AS e(id text, type text, input jsonb)
+      JOIN workflows w ON w.org_unit_id = ${orgUnitId} AND e.type = ANY (w.triggers)
+    ON CONFLICT (org_unit_id, idempotency_key) DO NOTHING
+    RETURNING ${columns}`);
+}
+
 /**
  * Leases up to `limit` runs that are due, skipping rows another process holds and runs of
  * paused workflows. A lease that expired (its holder died) is taken over.

@@ -16,6 +16,8 @@ export type CliContext = Readonly<{
   /** Raw writers for commander's help and error text. */
   writeOut(text: string): void;
   writeErr(text: string): void;
+  /** True when progress goes to a terminal, so a bar can redraw in place. */
+  progressIsTerminal: boolean;
   now(): number;
 }>;
 
@@ -33,6 +35,7 @@ export function createCliContext(deps: {
     progress: (line) => deps.stderr.write(`${line}\n`),
     writeOut: (text) => deps.stdout.write(text),
     writeErr: (text) => deps.stderr.write(text),
+    progressIsTerminal: (deps.stderr as { isTTY?: boolean }).isTTY === true,
     now: deps.now ?? Date.now,
   };
 }

@@ -6,6 +6,7 @@ import { registerReplayCommand } from './commands/replay.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerWorldCommands } from './commands/world.js';
 import type { CliContext } from './context.js';
 import { describeFailure, type ExitCode } from './failures.js';
 
@@ -28,6 +29,7 @@ export function buildProgram(context: CliContext): Command {
   registerPolicyCommands(program, context);
   registerAuditCommands(program, context);
   registerReplayCommand(program, context);
+  registerWorldCommands(program, context);
   return program;
 }
 

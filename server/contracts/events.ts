@@ -77,3 +77,32 @@ export const ingestedEventDto = z.object({
   runs: z.array(z.object({ runId: z.string().uuid(), workflowId: z.string() })),
 });
 export type IngestedEventDto = z.infer<typeof ingestedEventDto>;
+
+/** At most this many events per batch: a day of a busy shop in a handful of requests, each well under the body limit. */
+export const maxEventBatch = 500;
+
+export const ingestEventBatchInput = z
+  .object({
+    events: z.array(ingestEventInput).min(1, 'must hold at least one event').max(maxEventBatch, `must hold at most ${maxEventBatch} events`),
+  })
+  .strict()
+  .superRefine((batch, context) => {
+    const seen = new Map<string, number>();
+    batch.events.forEach((event, index) => {
+      const earlier = seen.get(event.idempotencyKey);
+      if (earlier !== undefined) {
+        context.addIssue({ code: 'custom', path: ['events', index, 'idempotencyKey'], message: `repeats the key of events[${earlier}]` });
+      } else seen.set(event.idempotencyKey, index);
+    });
+  });
+export type IngestEventBatchInput = z.infer<typeof ingestEventBatchInput>;
+
+export const ingestedEventBatchDto = z.object({
+  /** Events stored now. */
+  stored: z.number().int(),
+  /** Events whose key was known: nothing was stored again for them. */
+  duplicates: z.number().int(),
+  /** One answer per event, in the order posted. */
+  events: z.array(ingestedEventDto),
+});
+export type IngestedEventBatchDto = z.infer<typeof ingestedEventBatchDto>;

@@ -1,10 +1,10 @@
 import canonicalize from 'canonicalize';
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
-import { findEventByKey, insertEventOnce, type EventRow } from '../../db/queries/events.js';
-import { createRunsForEvent, type RunRow } from '../../db/queries/workflow-runs.js';
+import { findEventByKey, findEventsByKeys, insertEventOnce, insertEventsOnce, type EventRow } from '../../db/queries/events.js';
+import { createRunsForEvent, createRunsForEvents, type RunRow } from '../../db/queries/workflow-runs.js';
 import type { Principal } from '../auth/principal.js';
-import type { BusinessEventType, IngestEventInput, IngestedEventDto } from '../contracts/events.js';
+import type { BusinessEventType, IngestEventInput, IngestedEventBatchDto, IngestedEventDto } from '../contracts/events.js';
 import { AppError } from '../errors/catalog.js';
 import type { Publish } from '../governance/governance-deps.js';
 
@@ -14,6 +14,11 @@ export type EventSubscriber = (event: IngestedEvent) => Promise<void> | void;
 export type EventIngestion = {
   /** Stores the event once per idempotency key, then streams it and tells its subscribers. */
   ingest(principal: Principal, event: IngestEventInput): Promise<IngestedEventDto>;
+  /**
+   * Many events in one transaction, each stored once per idempotency key as `ingest` does.
+   * A key already used for a different event refuses the whole batch (409), storing none.
+   */
+  ingestBatch(principal: Principal, events: readonly IngestEventInput[]): Promise<IngestedEventBatchDto>;
   /** Called for every newly stored event of the type (the workflow runtime subscribes here). */
   subscribe(type: BusinessEventType, subscriber: EventSubscriber): () => void;
 };
@@ -54,6 +59,21 @@ export function createEventIngestion(deps: EventIngestionDeps): EventIngestion {
     }
   }
 
+  /** Streams each stored event, wakes the runtime for the runs they started, tells subscribers. */
+  async function afterCommit(orgUnitId: string, stored: readonly EventRow[], runs: readonly RunRow[]): Promise<void> {
+    await Promise.all(
+      stored.map((row) =>
+        deps.publish(orgUnitId, 'event.ingested', { id: row.id, type: row.type, occurredAt: row.occurred_at.toISOString() }).catch((error: unknown) => {
+          deps.logger.error({ err: error, eventId: row.id }, 'an ingested event could not be streamed');
+        }),
+      ),
+    );
+    if (runs.length > 0) {
+      await deps.onRunsStarted?.(runs).catch((error: unknown) => deps.logger.error({ err: error, runs: runs.length }, 'the runtime could not be woken for new runs'));
+    }
+    for (const row of stored) await notify({ id: row.id, orgUnitId, type: row.type as BusinessEventType, payload: row.payload, occurredAt: row.occurred_at });
+  }
+
   return {
     async ingest(principal, event) {
       const orgUnitId = principal.orgUnitId;
@@ -79,16 +99,42 @@ export function createEventIngestion(deps: EventIngestionDeps): EventIngestion {
         }
         return toDto(first, true);
       }
-      try {
-        await deps.publish(orgUnitId, 'event.ingested', { id: stored.id, type: stored.type, occurredAt: stored.occurred_at.toISOString() });
-      } catch (error) {
-        deps.logger.error({ err: error, eventId: stored.id }, 'an ingested event could not be streamed');
-      }
-      if (runs.length > 0) {
-        await deps.onRunsStarted?.(runs).catch((error: unknown) => deps.logger.error({ err: error, eventId: stored.id }, 'the runtime could not be woken for new runs'));
-      }
-      await notify({ id: stored.id, orgUnitId, type: event.type, payload: stored.payload, occurredAt: stored.occurred_at });
+      await afterCommit(orgUnitId, [stored], runs);
       return toDto(stored, false, runs);
+    },
+    async ingestBatch(principal, events) {
+      const orgUnitId = principal.orgUnitId;
+      const source = `${principal.kind}:${principal.name}`;
+      const { stored, earlier, runs } = await deps.pool.transaction(async (tx) => {
+        const inserted = await insertEventsOnce(tx, {
+          orgUnitId,
+          source,
+          events: events.map((e) => ({ type: e.type, idempotencyKey: e.idempotencyKey, payload: e.payload, occurredAt: new Date(e.occurredAt) })),
+        });
+        const insertedKeys = new Set(inserted.map((row) => row.idempotency_key));
+        const known = await findEventsByKeys(tx, { orgUnitId, keys: events.map((e) => e.idempotencyKey).filter((key) => !insertedKeys.has(key)) });
+        const byKey = new Map(known.map((row) => [row.idempotency_key, row]));
+        const conflicts = events.flatMap((event, index) => {
+          const first = byKey.get(event.idempotencyKey);
+          return first && !sameEvent(first, event) ? [{ path: `body.events[${index}].idempotencyKey`, message: 'was already used for a different event' }] : [];
+        });
+        if (conflicts.length > 0) {
+          throw new AppError('CONFLICT', `${conflicts.length} idempotency key(s) were already used for different events; nothing was stored`, { errors: conflicts });
+        }
+        return { stored: inserted, earlier: byKey, runs: await createRunsForEvents(tx, orgUnitId, inserted, new Date(deps.now())) };
+      });
+      await afterCommit(orgUnitId, stored, runs);
+      const storedByKey = new Map(stored.map((row) => [row.idempotency_key, row]));
+      const runsByEvent = new Map<string | null, RunRow[]>();
+      for (const run of runs) runsByEvent.set(run.trigger_event_id, [...(runsByEvent.get(run.trigger_event_id) ?? []), run]);
+      const results = events.map((event) => {
+        const row = storedByKey.get(event.idempotencyKey);
+        if (row) return toDto(row, false, runsByEvent.get(row.id) ?? []);
+        const first = earlier.get(event.idempotencyKey);
+        if (!first) throw new AppError('CONFLICT', 'The event was stored and removed concurrently; post it again');
+        return toDto(first, true);
+      });
+      return { stored: stored.length, duplicates: events.length - stored.length, events: results };
     },
     subscribe(type, subscriber) {
       const set = subscribers.get(type) ?? new Set<EventSubscriber>();

@@ -1,5 +1,5 @@
 import { actingRoles } from '../../../engine/kernel/index.js';
-import { ingestEventInput, ingestedEventDto } from '../../contracts/events.js';
+import { ingestEventBatchInput, ingestEventInput, ingestedEventBatchDto, ingestedEventDto, maxEventBatch } from '../../contracts/events.js';
 import type { EventIngestion } from '../../ingestion/event-ingestion.js';
 import { defineOperation } from '../operation.js';
 
@@ -20,6 +20,17 @@ export function eventOperations(deps: { ingestion: EventIngestion }) {
       output: ingestedEventDto,
       successStatus: 201,
       handle: (principal, event) => deps.ingestion.ingest(principal, event),
+    }),
+    ingestEvents: defineOperation({
+      kind: 'mutation',
+      method: 'POST',
+      path: '/api/events/batch',
+      summary: `Ingest up to ${maxEventBatch} business events in one transaction, each stored once per idempotency key`,
+      tags: ['events'],
+      access: actingRoles,
+      input: ingestEventBatchInput,
+      output: ingestedEventBatchDto,
+      handle: (principal, batch) => deps.ingestion.ingestBatch(principal, batch.events),
     }),
   };
 }

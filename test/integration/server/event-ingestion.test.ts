@@ -80,3 +80,53 @@ describe('POST /api/events', () => {
     expect(await f.db.pool.oneFirst(sql.type(z.object({ org: z.string() }))`SELECT org_unit_id AS org FROM events WHERE idempotency_key = 'o-1'`)).toBe('org_beta');
   });
 });
+
+describe('POST /api/events/batch', () => {
+  const postBatch = (events: unknown[], token = f.tokens.agent) =>
+    f.built.app.inject({ method: 'POST', url: '/api/events/batch', headers: bearer(token), payload: { events } });
+
+  it('stores each new event once, answers per event in order, and streams and tells subscribers of the new ones', async () => {
+    await post(orderPlaced('bt-0'));
+    const heard: string[] = [];
+    const unsubscribe = f.built.ingestion.subscribe('order.placed', (event) => {
+      heard.push(String(event.payload.orderId));
+    });
+    const before = await storedEvents();
+    const response = await postBatch([orderPlaced('bt-1'), orderPlaced('bt-0'), orderPlaced('bt-2')]);
+    expect(response.statusCode).toBe(200);
+    const body = response.json<{ stored: number; duplicates: number; events: { idempotencyKey: string; duplicate: boolean }[] }>();
+    expect(body.stored).toBe(2);
+    expect(body.duplicates).toBe(1);
+    expect(body.events.map((e) => [e.idempotencyKey, e.duplicate])).toEqual([['bt-1', false], ['bt-0', true], ['bt-2', false]]);
+    expect((await storedEvents()) - before).toBe(2);
+    expect(heard.sort()).toEqual(['ord-bt-1', 'ord-bt-2']);
+    const again = await postBatch([orderPlaced('bt-1'), orderPlaced('bt-2')]);
+    expect(again.json()).toMatchObject({ stored: 0, duplicates: 2 });
+    unsubscribe();
+  });
+
+  it('refuses the whole batch with 409 when a key was used for a different event, storing none of it', async () => {
+    await post(orderPlaced('bc-1', 1));
+    const before = await rowCounts(f.db.pool);
+    const response = await postBatch([orderPlaced('bc-new'), orderPlaced('bc-1', 5)]);
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({ code: 'CONFLICT', errors: [{ path: 'body.events[1].idempotencyKey' }] });
+    expect(await rowCounts(f.db.pool)).toEqual(before);
+  });
+
+  it('names the failing event and field, repeats of a key within the batch included, and stores nothing', async () => {
+    const before = await rowCounts(f.db.pool);
+    const cases: [unknown[], string][] = [
+      [[orderPlaced('bv-1'), { ...orderPlaced('bv-2'), payload: { ...orderPlaced('bv-2').payload, quantity: 0 } }], 'body.events[1].payload.quantity'],
+      [[orderPlaced('bv-3'), orderPlaced('bv-3')], 'body.events[1].idempotencyKey'],
+      [[], 'body.events'],
+      [Array.from({ length: 501 }, (_, i) => orderPlaced(`bv-many-${i}`)), 'body.events'],
+    ];
+    for (const [events, path] of cases) {
+      const response = await postBatch(events);
+      expect(response.statusCode, path).toBe(400);
+      expect(response.json<{ errors: { path: string }[] }>().errors.map((e) => e.path)).toContain(path);
+    }
+    expect(await rowCounts(f.db.pool)).toEqual(before);
+  });
+});

@@ -107,5 +107,12 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
         body: { type: 'stream.started', idempotencyKey: `matrix-${tokenCounter}`, occurredAt: '2026-11-25T10:00:00Z', payload: { streamId: 's-1', creatorHandle: 'lena.live' } },
       };
     },
+    'POST /api/events/batch': () => {
+      tokenCounter += 1;
+      return {
+        url: '/api/events/batch',
+        body: { events: [{ type: 'stream.started', idempotencyKey: `matrix-batch-${tokenCounter}`, occurredAt: '2026-11-25T10:00:00Z', payload: { streamId: 's-1', creatorHandle: 'lena.live' } }] },
+      };
+    },
   };
 }
