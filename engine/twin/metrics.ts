@@ -11,10 +11,12 @@ export const metricSpecs = {
   /** Gross margin: (revenue − cost of goods sold) / revenue. */
   margin: { worst: 'low', rounding: 'fraction' },
   grossProfit: { worst: 'low', rounding: 'integer' },
-  /** Gross profit less refunds, fraud losses, commissions, ad spend and fixed costs. */
+  /** Gross profit less refunds, fraud losses, fees, commissions, ad spend and fixed costs. */
   contribution: { worst: 'low', rounding: 'integer' },
   fraudLoss: { worst: 'high', rounding: 'integer' },
   refunds: { worst: 'high', rounding: 'integer' },
+  /** Card processing and chargeback fees. */
+  fees: { worst: 'high', rounding: 'integer' },
   commissions: { worst: 'high', rounding: 'integer' },
   /** Products that ran out of stock at some point. */
   stockouts: { worst: 'high', rounding: 'integer' },
@@ -42,6 +44,7 @@ export function pathMetrics(outputs: KernelOutputs, scenario: number, count: num
   const fraud = slice(outputs.fraudLossMinor);
   const commissions = slice(outputs.commissionsMinor);
   const ads = slice(outputs.adSpendMinor);
+  const fees = slice(outputs.feesMinor);
   const units = slice(outputs.units);
   const each = (f: (i: number) => number) => Float64Array.from({ length: count }, (_, i) => f(i));
   const at = (a: Float64Array, i: number) => a[i] as number;
@@ -50,9 +53,10 @@ export function pathMetrics(outputs: KernelOutputs, scenario: number, count: num
     orders: each((i) => at(units, i) / context.unitsPerOrder),
     margin: each((i) => (at(revenue, i) > 0 ? (at(revenue, i) - at(cogs, i)) / at(revenue, i) : 0)),
     grossProfit: each((i) => at(revenue, i) - at(cogs, i)),
-    contribution: each((i) => at(revenue, i) - at(cogs, i) - at(refunds, i) - at(fraud, i) - at(commissions, i) - at(ads, i) - context.fixedCostMinor),
+    contribution: each((i) => at(revenue, i) - at(cogs, i) - at(refunds, i) - at(fraud, i) - at(fees, i) - at(commissions, i) - at(ads, i) - context.fixedCostMinor),
     fraudLoss: Float64Array.from(fraud),
     refunds: Float64Array.from(refunds),
+    fees: Float64Array.from(fees),
     commissions: Float64Array.from(commissions),
     stockouts: Float64Array.from(slice(outputs.stockouts)),
     cashRunwayDays: Float64Array.from(slice(outputs.runwayDays)),
@@ -70,6 +74,7 @@ export function summarizeMetrics(paths: PathMetrics, cashKnown: boolean): Metric
     contribution: of('contribution'),
     fraudLoss: of('fraudLoss'),
     refunds: of('refunds'),
+    fees: of('fees'),
     commissions: of('commissions'),
     stockouts: of('stockouts'),
     cashRunwayDays: cashKnown ? of('cashRunwayDays') : null,

@@ -8,6 +8,8 @@ import type { ModelName } from './model-names.js';
  */
 const positive = z.number().finite().positive();
 const fraction = z.number().finite().min(0).max(1);
+/** Whole days, drawn uniformly from [min, max]. */
+const dayRange = z.tuple([z.number().int().min(0).max(120), z.number().int().min(0).max(120)]).refine(([min, max]) => min <= max, 'must be [min, max] with min ≤ max');
 const perSku = <T extends z.ZodTypeAny>(value: T) => z.record(z.string().min(1), value);
 
 export const demandParamsSchema = z.object({
@@ -48,6 +50,11 @@ export type PricingParams = z.infer<typeof pricingParamsSchema>;
 export const creatorParamsSchema = z.object({
   /** Demand lift per converting viewer: lift = liftPerReach · audience · conversion (a fraction). */
   liftPerReach: z.number().finite().min(0),
+  /**
+   * Lift creators add every day by streaming on their own (streams the shop does not
+   * schedule), by category. Empty in the priors, whose base demand already includes it.
+   */
+  houseLiftByCategory: z.record(z.string().min(1), z.number().finite().min(0)),
   /** Spread (log-normal σ) of a stream day's turnout around its expectation. */
   turnoutSigma: z.number().finite().min(0).max(3),
 });
@@ -66,7 +73,7 @@ export const fraudParamsSchema = z.object({
   fraudRate: fraction,
   /** Share of fraudulent orders that come back as chargebacks. */
   chargebackShare: fraction,
-  chargebackDelayDays: z.number().int().min(0).max(120),
+  chargebackDelayDays: dayRange,
   /** Scores an order from its features (order.placed `features`). */
   scoring: fraudScoringSchema,
 });
@@ -77,7 +84,11 @@ export const payoutParamsSchema = z.object({
   settlementDays: z.number().int().min(0).max(60),
   refundRateByCategory: z.record(z.string().min(1), fraction),
   defaultRefundRate: fraction,
-  refundDelayDays: z.number().int().min(0).max(120),
+  refundDelayDays: dayRange,
+  /** Card processing: a share of each order plus a fixed fee, taken at settlement; a fee per chargeback. */
+  processorFeeBps: z.number().int().min(0).max(10_000),
+  processorFeeFixedMinor: z.number().int().min(0),
+  chargebackFeeMinor: z.number().int().min(0),
   /** Creator commissions are paid every this many days. */
   payoutEveryDays: z.number().int().min(1).max(90),
   /** Costs that do not depend on sales (minor units a day). */
@@ -86,10 +97,11 @@ export const payoutParamsSchema = z.object({
 export type PayoutParams = z.infer<typeof payoutParamsSchema>;
 
 export const inventoryParamsSchema = z.object({
-  /** A reorder goes out when stock plus what is on order covers less than lead time + this many days. */
+  /** A reorder goes out when stock covers lead time + this many days of expected demand or less. */
   safetyDays: z.number().finite().min(0).max(365),
-  /** A reorder buys this many days of expected demand. */
+  /** It tops stock up to lead time + this many days of expected demand. */
   coverDays: z.number().finite().min(1).max(365),
+  minOrderUnits: z.number().int().min(1),
   /** Arrivals come up to this many days after the lead time. */
   leadTimeJitterDays: z.number().int().min(0).max(60),
 });

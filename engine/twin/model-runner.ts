@@ -33,6 +33,8 @@ export type KernelScenario = Readonly<{
   streamTable: number;
   /** 1 on the days creator commissions are paid out. */
   payoutDays: Uint8Array;
+  /** Money that leaves on a day whatever happens (commission owed from before day 0, paid on the first payout day). */
+  extraOutflowMinor: Float64Array;
   /** 1 for the products the scenario is about; P(stockout) is theirs. */
   scope: Uint8Array;
 }>;
@@ -60,15 +62,20 @@ export type KernelConstants = Readonly<{
   competitor: CompetitorMoves;
   fraudRate: number;
   chargebackShare: number;
-  chargebackDelayDays: number;
+  /** Delays as uniform ranges of whole days [min, max]. */
+  chargebackDelayDays: readonly [number, number];
   settlementDays: number;
-  refundDelayDays: number;
+  refundDelayDays: readonly [number, number];
+  processorFeeBps: number;
+  processorFeeFixedMinor: number;
+  chargebackFeeMinor: number;
   fixedDailyCostMinor: number;
   safetyDays: number;
   coverDays: number;
+  minOrderUnits: number;
   leadTimeJitterDays: number;
   cashMinor: number;
-  /** Runway beyond this many days (or no burn at all) is reported as this. */
+  /** Runway beyond this many days (or nothing paid out) is reported as this. */
   runwayCapDays: number;
 }>;
 
@@ -94,6 +101,8 @@ export const kernelOutputNames = [
   'commissionsMinor',
   'adSpendMinor',
   'reorderSpendMinor',
+  /** Card processing and chargeback fees. */
+  'feesMinor',
   /** Products that ran out (lost at least half a unit of demand). */
   'stockouts',
   /** The same, among the scenario's scope. */
@@ -101,6 +110,7 @@ export const kernelOutputNames = [
   'lostUnits',
   'endCashMinor',
   'minCashMinor',
+  /** The shortest runway of the horizon: cash over the average daily outflow of the last 7 days (0 once cash is gone). */
   'runwayDays',
 ] as const;
 export type KernelOutputName = (typeof kernelOutputNames)[number];

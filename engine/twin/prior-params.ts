@@ -32,14 +32,19 @@ export const priorDefaults = Object.freeze({
   turnoutSigma: 0.3,
   fraudRate: 0.02,
   chargebackShare: 0.9,
-  chargebackDelayDays: 11,
+  chargebackDelayDays: [3, 20] as [number, number],
   settlementDays: 2,
   refundRate: 0.05,
-  refundDelayDays: 7,
+  refundDelayDays: [1, 14] as [number, number],
   payoutEveryDays: 7,
+  /** Typical card pricing: 2.9 % + 30¢, and $15 a chargeback. */
+  processorFeeBps: 290,
+  processorFeeFixedMinor: 30,
+  chargebackFeeMinor: 1_500,
   safetyDays: 7,
-  coverDays: 30,
-  leadTimeJitterDays: 2,
+  coverDays: 21,
+  minOrderUnits: 10,
+  leadTimeJitterDays: 0,
   /** Fewest orders a rate is estimated from. */
   minOrdersForRate: 30,
   /** Fewest orders the fraud rate is estimated from (chargebacks are rare). */
@@ -93,7 +98,7 @@ export function priorParams(state: ShopState, sales: RecentSales): ModelParams {
       cutDaysMin: 2,
       cutDaysMax: 5,
     },
-    creator: { liftPerReach: d.liftPerReach, turnoutSigma: d.turnoutSigma },
+    creator: { liftPerReach: d.liftPerReach, houseLiftByCategory: {}, turnoutSigma: d.turnoutSigma },
     fraud: {
       fraudRate,
       chargebackShare: d.chargebackShare,
@@ -105,10 +110,13 @@ export function priorParams(state: ShopState, sales: RecentSales): ModelParams {
       refundRateByCategory,
       defaultRefundRate,
       refundDelayDays: d.refundDelayDays,
+      processorFeeBps: d.processorFeeBps,
+      processorFeeFixedMinor: d.processorFeeFixedMinor,
+      chargebackFeeMinor: d.chargebackFeeMinor,
       payoutEveryDays: d.payoutEveryDays,
       fixedDailyCostMinor: 0,
     },
-    inventory: { safetyDays: d.safetyDays, coverDays: d.coverDays, leadTimeJitterDays: d.leadTimeJitterDays },
+    inventory: { safetyDays: d.safetyDays, coverDays: d.coverDays, minOrderUnits: d.minOrderUnits, leadTimeJitterDays: d.leadTimeJitterDays },
   };
 }
 

@@ -76,9 +76,13 @@ function kernelConstants(state: ShopState, params: ModelParams, days: number, se
     chargebackDelayDays: fraud.chargebackDelayDays,
     settlementDays: payout.settlementDays,
     refundDelayDays: payout.refundDelayDays,
+    processorFeeBps: payout.processorFeeBps,
+    processorFeeFixedMinor: payout.processorFeeFixedMinor,
+    chargebackFeeMinor: payout.chargebackFeeMinor,
     fixedDailyCostMinor: payout.fixedDailyCostMinor,
     safetyDays: inventory.safetyDays,
     coverDays: inventory.coverDays,
+    minOrderUnits: inventory.minOrderUnits,
     leadTimeJitterDays: inventory.leadTimeJitterDays,
     cashMinor: state.cashMinor ?? 0,
     runwayCapDays,
@@ -99,12 +103,18 @@ function kernelScenario(state: ShopState, params: ModelParams, changes: Scenario
   const products = state.products;
   const spend = Math.round((state.adSpendDailyMinor * (100 + (changes.adSpendChange ?? 0))) / 100);
   const every = changes.payoutFrequency ? payoutFrequencyDays[changes.payoutFrequency] : params.payout.payoutEveryDays;
+  // The next payout stays where the shop's schedule has it; a new frequency counts on from there.
+  const first = Math.min(state.daysToNextPayout ?? every - 1, every - 1);
+  const payoutDays = Uint8Array.from({ length: days }, (_, d) => (d >= first && (d - first) % every === 0 ? 1 : 0));
   const scoped = new Set(changes.products?.map((c) => c.productId ?? products.find((p) => p.sku === c.sku)?.id));
+  const extraOutflowMinor = new Float64Array(days);
+  if (first < days) extraOutflowMinor[first] = state.accruedCommissionsMinor;
   return {
     priceMinor: Float64Array.from(products, (p) => changedPriceMinor(p, priceChangeOf(changes, p) ?? 0)),
     adSpendMinor: new Float64Array(days).fill(spend),
     streamTable: tableIndex,
-    payoutDays: Uint8Array.from({ length: days }, (_, d) => ((d + 1) % every === 0 ? 1 : 0)),
+    payoutDays,
+    extraOutflowMinor,
     scope: Uint8Array.from(products, (p) => (scoped.size === 0 || scoped.has(p.id) ? 1 : 0)),
   };
 }
@@ -131,6 +141,8 @@ function scheduledStreams(state: ShopState, changes: ScenarioChanges, days: numb
  * Lift and commission by day and product. A stream lifts its categories' products that day
  * by liftPerReach · audience · conversion; a creator earns commission on the share of the
  * product-day's demand their stream brought (their lift over 1 + the day's total lift).
+ * Creators' own streams add their category's house lift every day, at the creators'
+ * average commission.
  */
 function streamTable(state: ShopState, params: ModelParams, streams: readonly PlannedStream[], days: number, categoryIndex: ReadonlyMap<string, number>): KernelStreamTable {
   const count = state.products.length;
@@ -139,6 +151,16 @@ function streamTable(state: ShopState, params: ModelParams, streams: readonly Pl
   const streamDays = new Uint8Array(days);
   const creators = new Map(state.creators.map((c) => [c.id, c]));
   const productCategory = state.products.map((p) => categoryIndex.get(p.category) ?? -1);
+  const averageCommission = state.creators.reduce((sum, c) => sum + c.commissionBps, 0) / Math.max(1, state.creators.length) / 10_000;
+  state.products.forEach((product, p) => {
+    const house = params.creator.houseLiftByCategory[product.category] ?? 0;
+    if (house <= 0) return;
+    for (let d = 0; d < days; d += 1) {
+      lift[d * count + p] = house;
+      commissionWeighted[d * count + p] = averageCommission * house;
+      streamDays[d] = 1;
+    }
+  });
   for (const stream of streams) {
     const creator = creators.get(stream.creatorId);
     if (!creator) continue;

@@ -42,6 +42,10 @@ export type ShopState = Readonly<{
   adSpendDailyMinor: number;
   /** Cash from the last metrics.snapshot; null before the first one (the twin then starts from 0 and says so). */
   cashMinor: number | null;
+  /** Days from the first simulated day to the next creator payout (0: it pays out on day 0); from the last payout.due. */
+  daysToNextPayout: number | null;
+  /** Commission creators have earned since their last payout, paid on the next payout day. */
+  accruedCommissionsMinor: number;
 }>;
 
 /** 0 = Sunday … 6 = Saturday, for the demand model's weekday multipliers. */

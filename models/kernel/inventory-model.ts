@@ -6,26 +6,18 @@ import * as tf from '@tensorflow/tfjs-core';
  * time (plus the sample's jitter). Written with step, relu and arithmetic only, which the
  * wasm backend runs as fast as a multiply (comparisons and minimum are several times slower).
  */
-export type ReorderPolicy = Readonly<{ reorderPoint: tf.Tensor; orderQuantity: tf.Tensor; orderCost: tf.Tensor }>;
+export type ReorderPolicy = Readonly<{ reorderPoint: tf.Tensor; orderUpTo: tf.Tensor; minOrderUnits: number }>;
 
 /**
- * The reorder point covers lead time plus safety days of the demand the scenario expects;
- * an order buys coverDays of it (at least one unit).
+ * Below lead time + safety days of the demand the scenario expects, the shop orders up to
+ * lead time + cover days of it (at least minOrderUnits).
  */
-export function reorderPolicy(
-  expectedDaily: tf.Tensor,
-  leadTimeDays: tf.Tensor,
-  unitCostMinor: tf.Tensor,
-  options: Readonly<{ safetyDays: number; coverDays: number }>,
-): ReorderPolicy {
-  return tf.tidy(() => {
-    const quantity = tf.maximum(tf.ceil(tf.mul(expectedDaily, options.coverDays)), 1);
-    return {
-      reorderPoint: tf.expandDims(tf.mul(expectedDaily, tf.add(leadTimeDays, options.safetyDays)), 1),
-      orderQuantity: tf.expandDims(quantity, 1),
-      orderCost: tf.expandDims(tf.mul(quantity, unitCostMinor), 1),
-    };
-  });
+export function reorderPolicy(expectedDaily: tf.Tensor, leadTimeDays: tf.Tensor, options: Readonly<{ safetyDays: number; coverDays: number; minOrderUnits: number }>): ReorderPolicy {
+  return tf.tidy(() => ({
+    reorderPoint: tf.expandDims(tf.mul(expectedDaily, tf.add(leadTimeDays, options.safetyDays)), 1),
+    orderUpTo: tf.expandDims(tf.mul(expectedDaily, tf.add(leadTimeDays, options.coverDays)), 1),
+    minOrderUnits: options.minOrderUnits,
+  }));
 }
 
 /** Per path and product: stock on hand, units on order and the day they arrive, demand lost, units sold. */
@@ -50,7 +42,7 @@ export type ShelfDay = Readonly<{ shelf: Shelf; sales: tf.Tensor; reorderSpend: 
 const onOrderWeight = 2 ** 30;
 
 /** Day `day`: arrivals, sales of what is demanded up to the stock, a reorder where needed. */
-export function shelfDay(shelf: Shelf, day: number, demanded: tf.Tensor, policy: ReorderPolicy, leadTimeDays: tf.Tensor): ShelfDay {
+export function shelfDay(shelf: Shelf, day: number, demanded: tf.Tensor, policy: ReorderPolicy, leadTimeDays: tf.Tensor, unitCost: tf.Tensor): ShelfDay {
   return tf.tidy(() => {
     const arrived = tf.mul(shelf.onOrder, tf.step(tf.sub(day + 0.5, shelf.arrivalDay)));
     const stocked = tf.add(shelf.stock, arrived);
@@ -59,16 +51,19 @@ export function shelfDay(shelf: Shelf, day: number, demanded: tf.Tensor, policy:
     const stock = tf.relu(tf.sub(stocked, demanded));
     const sales = tf.sub(stocked, stock);
     const due = tf.step(tf.sub(tf.sub(policy.reorderPoint, stock), tf.mul(pending, onOrderWeight)));
+    // max(minOrderUnits, ⌈orderUpTo − stock⌉), with relu for max.
+    const quantity = tf.add(tf.relu(tf.sub(tf.ceil(tf.sub(policy.orderUpTo, stock)), policy.minOrderUnits)), policy.minOrderUnits);
+    const ordered = tf.mul(due, quantity);
     return {
       shelf: {
         stock,
-        onOrder: tf.add(pending, tf.mul(due, policy.orderQuantity)),
+        onOrder: tf.add(pending, ordered),
         arrivalDay: tf.add(shelf.arrivalDay, tf.mul(due, tf.sub(tf.add(leadTimeDays, day), shelf.arrivalDay))),
         lost: tf.add(shelf.lost, tf.sub(demanded, sales)),
         sold: tf.add(shelf.sold, sales),
       },
       sales,
-      reorderSpend: tf.sum(tf.mul(due, policy.orderCost), 2),
+      reorderSpend: tf.sum(tf.mul(ordered, unitCost), 2),
     };
   });
 }

@@ -5,7 +5,7 @@ import { commissionOfDay, rootStreamLifted } from './creator-model.js';
 import { adLift, poissonUnits } from './demand-model.js';
 import { dailyFraudLoss } from './fraud-model.js';
 import { openShelf, reorderPolicy, shelfDay, stockoutCounts, type ReorderPolicy, type Shelf } from './inventory-model.js';
-import { dailyRefunds, delayMatrix, moved, payoutMatrix, runwayDays } from './payout-model.js';
+import { cumulativeMatrix, dailyRefunds, moved, payoutMatrix, processingFees, recentMeanMatrix, shiftMatrix, shortestRunway, spreadMatrix } from './payout-model.js';
 import { demandScale } from './pricing-model.js';
 
 /**
@@ -61,6 +61,7 @@ type FixedTensors = Readonly<{
   rootScale: tf.Tensor;
   dayFactor: tf.Tensor;
   unitCost: tf.Tensor;
+  extraOutflow: tf.Tensor;
   priceRefund: tf.Tensor;
   scope: tf.Tensor;
   lead: tf.Tensor;
@@ -86,6 +87,7 @@ function prepare(request: KernelRequest, noise: NoiseBlock, shape: Shape): Fixed
     const meanLift = tf.gather(tf.mean(lift, 1), tableOf);
     const expectedDaily = tf.mul(tf.mul(scale, tf.mul(tf.mean(season), tf.mean(lifted, 1, true))), tf.add(1, meanLift));
     const unitCost = vector(products.unitCostMinor);
+    const leadTime = vector(products.leadTimeDays);
     const jitter = tf.tensor2d(noise.leadJitter, [shape.samples, n]);
     return {
       stock: vector(products.stock),
@@ -94,10 +96,12 @@ function prepare(request: KernelRequest, noise: NoiseBlock, shape: Shape): Fixed
       rootScale: tf.expandDims(tf.sqrt(scale), 1),
       dayFactor: tf.transpose(tf.mul(lifted, season)),
       unitCost: tf.reshape(unitCost, [1, 1, n]),
+      extraOutflow: tf.tensor2d(concat(scenarios.map((s) => s.extraOutflowMinor)), [shape.scenarios, shape.days]),
       priceRefund: tf.expandDims(tf.mul(price, vector(products.refundRate)), 1),
       scope: tf.tensor3d(concat(scenarios.map((s) => s.scope)), [shape.scenarios, 1, n]),
-      lead: tf.expandDims(tf.add(jitter, vector(products.leadTimeDays)), 0),
-      policy: reorderPolicy(expectedDaily, vector(products.leadTimeDays), unitCost, constants),
+      // Arrivals take at least a day.
+      lead: tf.expandDims(tf.add(jitter, tf.maximum(leadTime, 1)), 0),
+      policy: reorderPolicy(expectedDaily, leadTime, constants),
       lift,
       commissionRate: tf.tensor3d(concat(streamTables.map((t) => t.commissionRate)), [streamTables.length, shape.days, n]),
       tableOf,
@@ -128,7 +132,7 @@ function simulateDay(day: number, request: KernelRequest, noise: NoiseBlock, fix
     : tf.mul(fixed.rootScale, tf.tensor3d(factor.map(Math.sqrt), [scenarios, 1, 1]));
   const rootLambda = tf.mul(rootExpected, rootMultiplier);
   const demanded = poissonUnits(rootLambda, tf.tensor3d(noise.poissonHalf.subarray(day * slab, (day + 1) * slab), [1, samples, products]));
-  const next = shelfDay(shelf, day, demanded, fixed.policy, fixed.lead);
+  const next = shelfDay(shelf, day, demanded, fixed.policy, fixed.lead, fixed.unitCost);
   const takings = tf.mul(next.sales, fixed.price);
   const commissions = streamed ? commissionOfDay(takings, dayOfTables(fixed.commissionRate, fixed.tableOf, day, shape)) : tf.zeros([scenarios, samples]);
   return {
@@ -149,7 +153,7 @@ function dayOfTables(tables: tf.Tensor, tableOf: tf.Tensor, day: number, shape: 
   return tf.expandDims(tables.shape[0] === 1 ? rows : tf.gather(rows, tableOf), 1);
 }
 
-/** Fraud, refunds, the cash path and the per-path totals, from the days' flows. */
+/** Fraud, refunds, fees, the cash path and the per-path totals, from the days' flows. */
 function settle(request: KernelRequest, noise: NoiseBlock, fixed: Fixed, shelf: Shelf, flows: readonly DayFlows[], shape: Shape): Record<KernelOutputName, tf.Tensor> {
   const { constants, scenarios } = request;
   const { days, samples } = shape;
@@ -158,9 +162,12 @@ function settle(request: KernelRequest, noise: NoiseBlock, fixed: Fixed, shelf: 
   const stackOf = (key: keyof DayFlows) => tf.stack(flows.map((f) => f[key]));
   const revenue = stackOf('revenue');
   const units = stackOf('units');
-  const orderValue = tf.div(revenue, tf.maximum(tf.div(units, constants.unitsPerOrder), 1e-9));
+  const orders = tf.div(units, constants.unitsPerOrder);
+  const orderValue = tf.div(revenue, tf.maximum(orders, 1e-9));
   const normals = (values: Float32Array) => tf.tensor3d(values, [days, 1, samples]);
   const fraud = dailyFraudLoss(revenue, orderValue, normals(noise.fraudNormal), constants);
+  const chargebackFees = tf.mul(tf.div(fraud, tf.maximum(orderValue, 1e-9)), constants.chargebackFeeMinor);
+  const fees = processingFees(revenue, orders, constants);
   const refunds = dailyRefunds(stackOf('refunds'), orderValue, normals(noise.refundNormal));
   const commissions = stackOf('commissions');
   const reorderSpend = stackOf('reorderSpend');
@@ -168,45 +175,43 @@ function settle(request: KernelRequest, noise: NoiseBlock, fixed: Fixed, shelf: 
 
   // [paths, days]
   const byPath = (t: tf.Tensor) => tf.reshape(tf.transpose(t, [1, 2, 0]), [paths, days]);
-  const outflows = tf.add(byPath(reorderSpend), tf.reshape(tf.tile(tf.expandDims(tf.add(adSpend, constants.fixedDailyCostMinor), 1), [1, samples, 1]), [paths, days]));
-  const cumulative = delayMatrix(days, 0);
-  const cash = tf.add(
-    constants.cashMinor,
-    tf.sub(
-      tf.sub(moved(byPath(revenue), delayMatrix(days, constants.settlementDays)), moved(byPath(refunds), delayMatrix(days, constants.refundDelayDays))),
-      tf.add(tf.add(moved(byPath(fraud), delayMatrix(days, constants.chargebackDelayDays)), moved(outflows, cumulative)), paidCommissions(byPath(commissions), request, samples)),
-    ),
-  );
+  const perScenario = (t: tf.Tensor) => tf.reshape(tf.tile(tf.expandDims(t, 1), [1, samples, 1]), [paths, days]);
+  const settlement = shiftMatrix(days, constants.settlementDays);
+  const outflow = tf.addN([
+    moved(byPath(fees), settlement),
+    moved(byPath(refunds), spreadMatrix(days, constants.refundDelayDays)),
+    moved(byPath(tf.add(fraud, chargebackFees)), spreadMatrix(days, constants.chargebackDelayDays)),
+    paidCommissions(byPath(commissions), request, samples),
+    byPath(reorderSpend),
+    perScenario(tf.add(tf.add(adSpend, fixed.extraOutflow), constants.fixedDailyCostMinor)),
+  ]);
+  const cash = tf.add(constants.cashMinor, moved(tf.sub(moved(byPath(revenue), settlement), outflow), cumulativeMatrix(days)));
 
   const total = (t: tf.Tensor) => tf.reshape(tf.sum(t, 0), [paths]);
-  const cogs = tf.reshape(tf.sum(tf.mul(shelf.sold, fixed.unitCost), 2), [paths]);
-  const revenueTotal = total(revenue);
-  const refundsTotal = total(refunds);
-  const fraudTotal = total(fraud);
-  const commissionsTotal = total(commissions);
-  const adTotal = tf.reshape(tf.tile(tf.sum(adSpend, 1, true), [1, samples]), [paths]);
-  const net = tf.div(tf.sub(revenueTotal, tf.add(tf.add(tf.add(refundsTotal, fraudTotal), tf.add(commissionsTotal, cogs)), tf.add(adTotal, constants.fixedDailyCostMinor * days))), days);
-  const stockouts = stockoutCounts(shelf.lost, fixed.scope);
-
   return {
-    revenueMinor: revenueTotal,
+    revenueMinor: total(revenue),
     units: total(units),
-    cogsMinor: cogs,
-    refundsMinor: refundsTotal,
-    fraudLossMinor: fraudTotal,
-    commissionsMinor: commissionsTotal,
-    adSpendMinor: adTotal,
+    cogsMinor: tf.reshape(tf.sum(tf.mul(shelf.sold, fixed.unitCost), 2), [paths]),
+    refundsMinor: total(refunds),
+    fraudLossMinor: total(fraud),
+    commissionsMinor: total(commissions),
+    adSpendMinor: tf.reshape(tf.tile(tf.sum(adSpend, 1, true), [1, samples]), [paths]),
     reorderSpendMinor: total(reorderSpend),
-    stockouts: stockouts.all,
-    scopeStockouts: stockouts.scoped,
+    feesMinor: tf.add(total(fees), total(chargebackFees)),
+    ...stockoutTotals(shelf, fixed),
     lostUnits: tf.sum(shelf.lost, 2),
     endCashMinor: tf.slice(cash, [0, days - 1], [-1, 1]),
     minCashMinor: tf.min(cash, 1),
-    runwayDays: runwayDays(cash, net, cumulative, constants.runwayCapDays),
+    runwayDays: shortestRunway(cash, moved(outflow, recentMeanMatrix(days)), constants.runwayCapDays),
   };
 }
 
-/** Commissions paid by each day's end [paths, days]; scenarios may pay out on different schedules. */
+function stockoutTotals(shelf: Shelf, fixed: Fixed): { stockouts: tf.Tensor; scopeStockouts: tf.Tensor } {
+  const counts = stockoutCounts(shelf.lost, fixed.scope);
+  return { stockouts: counts.all, scopeStockouts: counts.scoped };
+}
+
+/** Commissions paid out on each day [paths, days]; scenarios may pay out on different schedules. */
 function paidCommissions(commissions: tf.Tensor, request: KernelRequest, samples: number): tf.Tensor {
   const schedules = request.scenarios.map((s) => s.payoutDays.join(''));
   const first = request.scenarios[0];

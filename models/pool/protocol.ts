@@ -11,6 +11,7 @@ const f64 = z.custom<Float64Array>((value) => value instanceof Float64Array, 'mu
 const f32 = z.custom<Float32Array>((value) => value instanceof Float32Array, 'must be a Float32Array');
 const u8 = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be a Uint8Array');
 const count = z.number().int().min(0);
+const dayRange = z.tuple([count, count]).refine(([min, max]) => min <= max, 'must be [min, max]');
 
 const kernelRequestSchema = z
   .object({
@@ -26,7 +27,7 @@ const kernelRequestSchema = z
       leadTimeDays: f64,
       refundRate: f64,
     }),
-    scenarios: z.array(z.object({ priceMinor: f64, adSpendMinor: f64, streamTable: count, payoutDays: u8, scope: u8 })).min(1),
+    scenarios: z.array(z.object({ priceMinor: f64, adSpendMinor: f64, streamTable: count, payoutDays: u8, extraOutflowMinor: f64, scope: u8 })).min(1),
     streamTables: z.array(z.object({ lift: f32, commissionRate: f32, streamDays: u8 })).min(1),
     constants: z.object({
       days: z.number().int().min(1).max(366),
@@ -39,12 +40,16 @@ const kernelRequestSchema = z
       competitor: z.object({ rate: z.number(), depthMin: z.number(), depthMax: z.number(), daysMin: count, daysMax: count }),
       fraudRate: z.number(),
       chargebackShare: z.number(),
-      chargebackDelayDays: count,
+      chargebackDelayDays: dayRange,
       settlementDays: count,
-      refundDelayDays: count,
+      refundDelayDays: dayRange,
+      processorFeeBps: z.number().min(0),
+      processorFeeFixedMinor: z.number().min(0),
+      chargebackFeeMinor: z.number().min(0),
       fixedDailyCostMinor: z.number(),
       safetyDays: z.number(),
       coverDays: z.number(),
+      minOrderUnits: z.number().min(0),
       leadTimeJitterDays: count,
       cashMinor: z.number(),
       runwayCapDays: z.number().positive(),
@@ -63,7 +68,9 @@ const kernelRequestSchema = z
     if (request.constants.season.length !== days) problem(`has ${request.constants.season.length} days, not ${days}`, ['constants', 'season']);
     request.scenarios.forEach((scenario, i) => {
       if (scenario.priceMinor.length !== n || scenario.scope.length !== n) problem('needs one price and scope flag per product', ['scenarios', i]);
-      if (scenario.adSpendMinor.length !== days || scenario.payoutDays.length !== days) problem('needs one ad spend and payout flag per day', ['scenarios', i]);
+      if (scenario.adSpendMinor.length !== days || scenario.payoutDays.length !== days || scenario.extraOutflowMinor.length !== days) {
+        problem('needs one ad spend, payout flag and extra outflow per day', ['scenarios', i]);
+      }
       if (scenario.streamTable >= request.streamTables.length) problem('names a stream table that is not there', ['scenarios', i, 'streamTable']);
     });
     request.streamTables.forEach((table, i) => {

@@ -33,5 +33,7 @@ export function catalogShop(options: { seed?: number; products?: number; creator
     streams,
     adSpendDailyMinor: 80_000,
     cashMinor: options.cashMinor === undefined ? 5_000_000 : options.cashMinor,
+    daysToNextPayout: 3,
+    accruedCommissionsMinor: 40_000,
   };
 }
