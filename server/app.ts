@@ -35,6 +35,9 @@ import type { WorkflowModule } from './workflows/workflow-modules.js';
 import { createWorkflowRuntime, type WorkflowRuntime } from './workflows/workflow-runtime.js';
 import { createWorkflowService, type WorkflowService } from './workflows/workflow-service.js';
 import { seededRandom } from '../engine/kernel/index.js';
+import { createCalibrationService, type CalibrationService } from './twin/calibration-service.js';
+import { createLazyModelPool, type LazyModelPool } from './twin/lazy-model-pool.js';
+import { createTwinService, type TwinService } from './twin/twin-service.js';
 
 export type AppDeps = {
   config: Config;
@@ -63,6 +66,10 @@ export type BuiltApp = {
   workflows: WorkflowService;
   /** The configured workflow modules (main runs their `prepare` before the runtime starts). */
   workflowModules: readonly WorkflowModule[];
+  /** The digital twin and the model workers it runs on (started on the first simulation). */
+  twin: TwinService;
+  calibration: CalibrationService;
+  models: LazyModelPool;
   /** Every route as registered, so tests can prove they cover all of them. */
   routes: readonly RouteEntry[];
 };
@@ -146,7 +153,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   governance.approvals.onDecided(({ approval }) => (approval.workflowRunId ? runtime.wake([approval.workflowRunId]) : undefined));
   const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, incidents: governance.incidents, audit, clock });
   const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake() });
-  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, now: Date.now }), audit);
+  const models = createLazyModelPool({ ...(config.twin.threads ? { threads: config.twin.threads } : {}), ...(config.twin.backend ? { backend: config.twin.backend } : {}) });
+  const twin = createTwinService({ pool: database.pool, runner: models, publish, clock, policySets: governance.policySets, logger });
+  const calibration = createCalibrationService({ pool: database.pool });
+  const operations = auditMutations(
+    createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, twin, calibration, now: Date.now }),
+    audit,
+  );
   serveRest(app, operations);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
@@ -163,11 +176,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // After the last request: whatever it audited is committed before the pool closes.
   app.addHook('onClose', async () => {
     await runtime.stop();
+    await models.close();
     await governance.governor.flush();
     await audit.close();
   });
 
   // Not the instance itself: fastify instances are thenables, and an async function
   // returning one would await its readiness here.
-  return { app, authenticator, live, governance, audit, ingestion, ledger, tools, runtime, workflows, workflowModules: modules, routes };
+  return { app, authenticator, live, governance, audit, ingestion, ledger, tools, runtime, workflows, workflowModules: modules, twin, calibration, models, routes };
 }

@@ -38,6 +38,8 @@ const envSchema = z.object({
   BOS_WORKFLOW_MODULES: z.string().optional(),
   WORKFLOW_LEASE_MS: z.coerce.number({ message: 'must be a number' }).int().min(500).max(600_000).default(15_000),
   WORKFLOW_CONCURRENCY: z.coerce.number({ message: 'must be a number' }).int().min(1).max(10_000).default(64),
+  BOS_TWIN_THREADS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).optional(),
+  BOS_TWIN_BACKEND: z.enum(['tensorflow', 'wasm', 'cpu'], { message: 'must be tensorflow, wasm or cpu' }).optional(),
 });
 
 export type Config = Readonly<{
@@ -55,6 +57,12 @@ export type Config = Readonly<{
     modules: readonly string[];
     leaseMs: number;
     concurrency: number;
+  }>;
+  twin: Readonly<{
+    /** Model worker threads; undefined is one per core. */
+    threads: number | undefined;
+    /** TensorFlow.js backend each worker tries first (default: tfjs-node if installed, then wasm, then cpu). */
+    backend: 'tensorflow' | 'wasm' | 'cpu' | undefined;
   }>;
 }>;
 
@@ -98,5 +106,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
       leaseMs: e.WORKFLOW_LEASE_MS,
       concurrency: e.WORKFLOW_CONCURRENCY,
     }),
+    twin: Object.freeze({ threads: e.BOS_TWIN_THREADS, backend: e.BOS_TWIN_BACKEND }),
   });
 }
