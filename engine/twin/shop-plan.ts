@@ -103,7 +103,7 @@ function kernelScenario(state: ShopState, params: ModelParams, changes: Scenario
   const products = state.products;
   const spend = Math.round((state.adSpendDailyMinor * (100 + (changes.adSpendChange ?? 0))) / 100);
   const every = changes.payoutFrequency ? payoutFrequencyDays[changes.payoutFrequency] : params.payout.payoutEveryDays;
-  // The next payout stays where the shop's schedule has it; a new frequency counts on from there.
+  // The next payout stays where the shop's schedule has it, unless a shorter period brings it forward.
   const first = Math.min(state.daysToNextPayout ?? every - 1, every - 1);
   const payoutDays = Uint8Array.from({ length: days }, (_, d) => (d >= first && (d - first) % every === 0 ? 1 : 0));
   const scoped = new Set(changes.products?.map((c) => c.productId ?? products.find((p) => p.sku === c.sku)?.id));
