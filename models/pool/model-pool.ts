@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { KernelRequest, KernelResult, ModelRunner } from '../../engine/twin/index.js';
 import type { BackendName } from '../backend.js';
@@ -19,6 +20,8 @@ export type ModelPool = ModelRunner &
     threads: number;
     /** One worker's backend and memory. */
     probe(): Promise<WorkerProbe>;
+    /** The worker threads now running, for operations to watch (and tests to stop one). */
+    workers(): readonly Worker[];
     /** Starts every worker and runs a small simulation on each, so the first real request is not the slow one. */
     warm(request: KernelRequest): Promise<void>;
     /** Rejects what is pending and stops the workers. */
@@ -109,6 +112,7 @@ export function createModelPool(options: ModelPoolOptions = {}): ModelPool {
       return backendName;
     },
     probe,
+    workers: () => piscina.threads,
     async warm(request) {
       await Promise.all(Array.from({ length: threads }, () => runOne(request)));
     },

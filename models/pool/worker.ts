@@ -1,4 +1,5 @@
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, type BackendName } from '../backend.js';
@@ -17,6 +18,14 @@ const options: WorkerOptions = (workerData as WorkerOptions | null) ?? {};
 const backend = selectBackend(options.backend);
 const noise = createNoiseCache(options.noiseCacheBytes ?? 192 * 1024 * 1024);
 
+/**
+ * A full garbage collection before a probe measures the heap, so what it reports is what
+ * the worker holds, not garbage not yet collected. V8 exposes `gc` to contexts created
+ * after the flag is set; a worker thread cannot be started with the flag itself.
+ */
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
 export default async function handle(message: unknown): Promise<WorkerReply> {
   const id = typeof message === 'object' && message !== null && typeof (message as { id?: unknown }).id === 'number' ? (message as { id: number }).id : 0;
   const parsed = workerRequestSchema.safeParse(message);
@@ -28,6 +37,7 @@ export default async function handle(message: unknown): Promise<WorkerReply> {
     const name = await backend;
     const request = parsed.data;
     if (request.kind === 'probe') {
+      collectGarbage();
       const memory = tf.memory();
       return {
         ok: true,
