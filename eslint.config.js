@@ -84,4 +84,10 @@ export default tseslint.config(
     files: ['*.config.ts', '*.config.js', 'eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The model workers' bootstrap is plain JavaScript: a worker thread starts without the TypeScript loader.
+    files: ['models/**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { sourceType: 'module', parserOptions: { projectService: false, project: null } },
+  },
 );

@@ -35,10 +35,14 @@ import { createToolRegistry } from './tools/tool-registry.js';
 import { createToolRouter } from './tools/tool-router.js';
 import { loadWorkflowCatalog } from './workflows/workflow-catalog.js';
 import type { WorkflowModule } from './workflows/workflow-modules.js';
-import { createDecisionService } from './decisions/decision-service.js';
+import { createDecisionService, type DecisionService } from './decisions/decision-service.js';
+import { twinForecast } from './decisions/twin-forecast.js';
 import { createWorkflowRuntime, type WorkflowRuntime } from './workflows/workflow-runtime.js';
 import { createWorkflowService, type WorkflowService } from './workflows/workflow-service.js';
 import { seededRandom } from '../engine/kernel/index.js';
+import { createCalibrationService, type CalibrationService } from './twin/calibration-service.js';
+import { createLazyModelPool, type LazyModelPool } from './twin/lazy-model-pool.js';
+import { createTwinService, type TwinService } from './twin/twin-service.js';
 
 export type AppDeps = {
   config: Config;
@@ -71,6 +75,11 @@ export type BuiltApp = {
   contentGenerator: ContentGenerator;
   /** The configured workflow modules (main runs their `prepare` before the runtime starts). */
   workflowModules: readonly WorkflowModule[];
+  /** The digital twin and the model workers it runs on (started on the first simulation). */
+  twin: TwinService;
+  decisions: DecisionService;
+  calibration: CalibrationService;
+  models: LazyModelPool;
   /** Every route as registered, so tests can prove they cover all of them. */
   routes: readonly RouteEntry[];
 };
@@ -156,8 +165,14 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const evaluator = createEvaluatorService({ pool: database.pool, workflows, incidents: governance.incidents, clock });
   const contentGenerator = createContentGenerator(config.content);
   const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake() });
-  const decisions = createDecisionService({ pool: database.pool, governance, router: tools, clock, publish });
-  const operations = auditMutations(createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, decisions, now: Date.now }), audit);
+  const models = createLazyModelPool({ ...(config.twin.threads ? { threads: config.twin.threads } : {}), ...(config.twin.backend ? { backend: config.twin.backend } : {}) });
+  const twin = createTwinService({ pool: database.pool, runner: models, publish, clock, policySets: governance.policySets, logger });
+  const calibration = createCalibrationService({ pool: database.pool });
+  const decisions = createDecisionService({ pool: database.pool, governance, router: tools, clock, publish, forecast: twinForecast(twin) });
+  const operations = auditMutations(
+    createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, decisions, twin, calibration, now: Date.now }),
+    audit,
+  );
   serveRest(app, operations);
   await app.register(fastifyTRPCPlugin, {
     prefix: '/trpc',
@@ -174,11 +189,12 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   // After the last request: whatever it audited is committed before the pool closes.
   app.addHook('onClose', async () => {
     await runtime.stop();
+    await models.close();
     await governance.governor.flush();
     await audit.close();
   });
 
   // Not the instance itself: fastify instances are thenables, and an async function
   // returning one would await its readiness here.
-  return { app, authenticator, live, governance, audit, ingestion, ledger, tools, runtime, workflows, evaluator, contentGenerator, workflowModules: modules, routes };
+  return { app, authenticator, live, governance, audit, ingestion, ledger, tools, runtime, workflows, evaluator, contentGenerator, decisions, workflowModules: modules, twin, calibration, models, routes };
 }

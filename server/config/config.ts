@@ -47,6 +47,8 @@ const envSchema = z.object({
   BOS_CONTENT_MODEL: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
   BOS_CONTENT_API_KEY: z.string().min(1).max(1_000, 'must be at most 1000 characters').optional(),
   BOS_CONTENT_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(100).max(600_000).default(30_000),
+  BOS_TWIN_THREADS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).optional(),
+  BOS_TWIN_BACKEND: z.enum(['tensorflow', 'wasm', 'cpu'], { message: 'must be tensorflow, wasm or cpu' }).optional(),
 });
 
 /** A provider needs a model; a model or key without a provider would silently go unused. */
@@ -77,6 +79,12 @@ export type Config = Readonly<{
   }>;
   /** Who writes content: the built-in offline generator, or an OpenAI-compatible chat-completions API. */
   content: Readonly<{ kind: 'offline' } | { kind: 'openai_compatible'; url: string; model: string; apiKey: string | undefined; timeoutMs: number }>;
+  twin: Readonly<{
+    /** Model worker threads; undefined is one per core. */
+    threads: number | undefined;
+    /** TensorFlow.js backend each worker tries first (default: tfjs-node if installed, then wasm, then cpu). */
+    backend: 'tensorflow' | 'wasm' | 'cpu' | undefined;
+  }>;
 }>;
 
 export class ConfigError extends Error {
@@ -126,5 +134,6 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
         ? { kind: 'openai_compatible' as const, url: e.BOS_CONTENT_PROVIDER_URL, model: e.BOS_CONTENT_MODEL, apiKey: e.BOS_CONTENT_API_KEY, timeoutMs: e.BOS_CONTENT_TIMEOUT_MS }
         : { kind: 'offline' as const },
     ),
+    twin: Object.freeze({ threads: e.BOS_TWIN_THREADS, backend: e.BOS_TWIN_BACKEND }),
   });
 }

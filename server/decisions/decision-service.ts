@@ -51,9 +51,11 @@ export type DecisionServiceDeps = Readonly<{
   router: ToolRouter;
   clock: Clock;
   publish: Publish;
-  /** The twin's forecast of an option; absent, decisions carry no predicted impact. */
-  forecast?: (orgUnitId: string, decisionType: DecisionType, change: Arm['change']) => Promise<Forecast>;
+  /** The twin's forecast of an option (null where the twin has no lever for it); absent, decisions carry no predicted impact. */
+  forecast?: (orgUnitId: string, decisionType: DecisionType, change: Arm['change'], target: DecisionTarget | undefined) => Promise<Forecast | null>;
 }>;
+
+export type DecisionTarget = MakeDecisionInput['target'];
 
 /** The version of the policy code: it goes in every decision row, so logs from different code can be told apart. */
 export const policyVersion = 'bandits-1';
@@ -120,7 +122,7 @@ export function createDecisionService(deps: DecisionServiceDeps) {
     // Seeded by the decision's id, so the choice can be reproduced from the log.
     const choice = frozenBy ? { arm: arms[0]!.key, index: 0, propensity: 1 } : choose(bandit, x, seededRandom(id));
     const arm = arms[choice.index]!;
-    const forecast = deps.forecast ? await deps.forecast(orgUnitId, type, arm.change) : null;
+    const forecast = deps.forecast ? await deps.forecast(orgUnitId, type, arm.change, input.target) : null;
 
     let status: DecisionStatus = frozenBy ? 'frozen' : input.shadow ? 'shadow' : 'proposed';
     let verdictId: string | null = null;

@@ -40,7 +40,8 @@ export async function createAppFixture(env: NodeJS.ProcessEnv = {}): Promise<App
   await db.pool.query(sql.unsafe`
     INSERT INTO creators (org_unit_id, handle, display_name, audience, conversion_bps, commission_bps)
     VALUES (${orgUnitId}, 'lena.live', 'Lena Live', 120000, 180, 1200)`);
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env });
+  // One model worker per app: test files run two at a time on two cores.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', BOS_TWIN_THREADS: '1', ...env });
   const built = await buildApp({ config, database: db, logger: createLogger(config), readiness: { state: 'serving' } });
   await built.app.ready();
   for (const org of [orgUnitId, otherOrgUnitId]) await built.governance.policies.installBuiltins(org);

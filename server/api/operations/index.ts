@@ -11,9 +11,12 @@ import { ledgerOperations } from './ledger-operations.js';
 import { orgUnitOperations } from './org-unit-operations.js';
 import { tokenOperations } from './token-operations.js';
 import { toolOperations } from './tool-operations.js';
+import { twinOperations } from './twin-operations.js';
 import { workflowOperations } from './workflow-operations.js';
 import type { LedgerService } from '../../ledger/ledger-service.js';
 import type { ToolRouter } from '../../tools/tool-implementation.js';
+import type { CalibrationService } from '../../twin/calibration-service.js';
+import type { TwinService } from '../../twin/twin-service.js';
 import type { WorkflowService } from '../../workflows/workflow-service.js';
 
 export type OperationDeps = Readonly<{
@@ -26,6 +29,9 @@ export type OperationDeps = Readonly<{
   decisions: DecisionService;
   /** Every write that is a side effect goes through it with the caller as the actor. */
   tools: ToolRouter;
+  /** The digital twin: simulations, sweeps and calibration status. */
+  twin: TwinService;
+  calibration: CalibrationService;
   now: () => number;
 }>;
 
@@ -41,6 +47,7 @@ export function createOperations(deps: OperationDeps) {
     ...toolOperations(deps),
     ...ledgerOperations(deps),
     ...decisionOperations(deps),
+    ...twinOperations(deps),
   };
 }
 

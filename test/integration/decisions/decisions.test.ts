@@ -26,7 +26,10 @@ describe('decisions', () => {
     expect(['hold', 'down_10', 'down_5', 'up_5', 'up_10']).toContain(decision.selectedOption);
     expect(decision.propensity).toBeGreaterThan(0);
     expect(decision.propensity).toBeLessThanOrEqual(1);
-    expect(decision).toMatchObject({ algorithm: 'thompson', status: 'proposed', verdict: { outcome: 'allow' }, predictedImpact: null });
+    expect(decision).toMatchObject({ algorithm: 'thompson', status: 'proposed', verdict: { outcome: 'allow' } });
+    // The option was simulated in the twin: its forecast and the simulation it came from are kept with it.
+    expect(decision.simulationId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(decision.predictedImpact).toMatchObject({ horizonDays: 7, revenue: { mean: expect.any(Number), p5: expect.any(Number), p95: expect.any(Number) } });
     const listed = (await f.built.app.inject({ url: `/api/org-units/${f.orgUnitId}/decisions?decisionType=pricing`, headers: bearer(f.tokens.viewer) })).json<{ items: DecisionDto[] }>();
     expect(listed.items.map((item) => item.id)).toContain(decision.id);
     const streamed = await f.db.pool.anyFirst(sql.type(z.object({ type: z.string() }))`

@@ -48,7 +48,31 @@ function cases(): BadCase[] {
     { name: 'policy name malformed', method: 'POST', url: `/api/org-units/${org}/policies/Bad-Name/versions`, body: json({ source: 'x' }), status: 400, field: 'params.name' },
     { name: 'policy source missing', method: 'POST', url: `/api/org-units/${org}/policies/new_rule/versions`, body: json({}), status: 400, field: 'body.source' },
     ...ledgerCases(org, ghost),
+    ...twinCases(org, ghost),
     { name: 'not JSON at all', method: 'POST', url: tokens, body: 'name=x&role=viewer', contentType: 'application/x-www-form-urlencoded', status: 415, field: '' },
+  ];
+}
+
+/** Bad scenarios (issue #5): unknown product, not a number, duration out of range, a price cut to nothing. */
+function twinCases(org: string, ghost: string): BadCase[] {
+  const simulations = `/api/org-units/${org}/simulations`;
+  const json = (value: unknown) => JSON.stringify(value);
+  const run = (scenario: unknown, extra: Record<string, unknown> = {}) => json({ scenario, ...extra });
+  return [
+    { name: 'twin: unknown product', method: 'POST', url: simulations, body: run({ changes: { products: [{ productId: ghost, priceChange: 5 }] }, duration: 7 }), status: 400, field: 'body.scenario.changes.products[0].productId' },
+    { name: 'twin: unknown sku', method: 'POST', url: simulations, body: run({ changes: { products: [{ sku: 'NOPE-1', priceChange: 5 }] }, duration: 7 }), status: 400, field: 'body.scenario.changes.products[0].sku' },
+    { name: 'twin: price change not a number', method: 'POST', url: simulations, body: run({ changes: { priceChange: 'NaN' }, duration: 7 }), status: 400, field: 'body.scenario.changes.priceChange' },
+    { name: 'twin: duration 0', method: 'POST', url: simulations, body: run({ changes: {}, duration: 0 }), status: 400, field: 'body.scenario.duration' },
+    { name: 'twin: duration over a year', method: 'POST', url: simulations, body: run({ changes: {}, duration: 366 }), status: 400, field: 'body.scenario.duration' },
+    { name: 'twin: price cut of 100 %', method: 'POST', url: simulations, body: run({ changes: { priceChange: -100 }, duration: 7 }), status: 400, field: 'body.scenario.changes.priceChange' },
+    { name: 'twin: unknown change', method: 'POST', url: simulations, body: run({ changes: { discount: 5 }, duration: 7 }), status: 400, field: 'body.scenario.changes.discount' },
+    { name: 'twin: stream after the horizon', method: 'POST', url: simulations, body: run({ changes: { streams: { add: [{ creatorId: ghost, day: 9, categories: ['home'] }] } }, duration: 7 }), status: 400, field: 'body.scenario.changes.streams.add[0].day' },
+    { name: 'twin: samples too few', method: 'POST', url: simulations, body: run({ changes: {}, duration: 7 }, { samples: 2 }), status: 400, field: 'body.samples' },
+    { name: 'twin: sweep with both grid and list', method: 'POST', url: `${simulations}/sweeps`, body: json({ duration: 7, grid: { priceChange: [0] }, scenarios: [{}] }), status: 400, field: 'body.grid' },
+    { name: 'twin: sweep grid price of -100 %', method: 'POST', url: `${simulations}/sweeps`, body: json({ duration: 7, grid: { priceChange: [0, -100] } }), status: 400, field: 'body.grid.priceChange[1]' },
+    { name: 'twin: sweep too big', method: 'POST', url: `${simulations}/sweeps`, body: json({ duration: 7, scenarios: Array.from({ length: 600 }, () => ({})), samples: 2000 }), status: 400, field: 'body.samples' },
+    { name: 'twin: simulation id not a uuid', method: 'GET', url: `${simulations}/42`, status: 400, field: 'params.simulationId' },
+    { name: 'twin: list cursor made up', method: 'GET', url: `${simulations}?before=yesterday`, status: 400, field: 'query.before' },
   ];
 }
 

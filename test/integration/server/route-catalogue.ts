@@ -106,6 +106,13 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
       body: { orderId: ghost, amountMinor: 500, currency: 'USD', reason: 'matrix' },
     }),
     'POST /api/org-units/:orgUnitId/ledger/disputes/:disputeId/resolution': (org) => ({ url: `/api/org-units/${org}/ledger/disputes/${ghost}/resolution`, body: { outcome: 'won' } }),
+    'POST /api/org-units/:orgUnitId/simulations': (org) => ({ url: `/api/org-units/${org}/simulations`, body: { scenario: { changes: { priceChange: 5 }, duration: 3 }, samples: 16 } }),
+    'POST /api/org-units/:orgUnitId/simulations/sweeps': (org) => ({ url: `/api/org-units/${org}/simulations/sweeps`, body: { duration: 3, grid: { priceChange: [0, 5] }, samples: 8 } }),
+    'GET /api/org-units/:orgUnitId/simulations': (org) => ({ url: `/api/org-units/${org}/simulations?limit=5&kind=single` }),
+    'GET /api/org-units/:orgUnitId/simulations/:simulationId': (org) => ({ url: `/api/org-units/${org}/simulations/${ghost}` }),
+    'GET /api/org-units/:orgUnitId/simulations/:simulationId/runs': (org) => ({ url: `/api/org-units/${org}/simulations/${ghost}/runs?limit=5` }),
+    'POST /api/org-units/:orgUnitId/simulations/:simulationId/rerun': (org) => ({ url: `/api/org-units/${org}/simulations/${ghost}/rerun` }),
+    'GET /api/org-units/:orgUnitId/twin/calibration': (org) => ({ url: `/api/org-units/${org}/twin/calibration` }),
     'POST /api/events': () => {
       tokenCounter += 1;
       return {
