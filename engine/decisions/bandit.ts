@@ -171,8 +171,15 @@ function thompsonProbabilities(bandit: Bandit, factors: readonly Float64Array[],
   const wins = new Array<number>(bandit.arms.length).fill(0);
   const scale = bandit.config.scale ?? 0.5;
   for (let draw = 0; draw < propensityDraws; draw += 1) {
-    const scores = bandit.arms.map((arm, i) => thompsonDraw(arm, factors[i] as Float64Array, x, scale, random, workspace));
-    const winner = argmax(scores);
+    let winner = 0;
+    let best = -Infinity;
+    bandit.arms.forEach((arm, i) => {
+      const score = thompsonDraw(arm, factors[i] as Float64Array, x, scale, random, workspace);
+      if (score > best) {
+        best = score;
+        winner = i;
+      }
+    });
     wins[winner] = (wins[winner] as number) + 1;
   }
   // Add-one smoothing: a draw count of zero means "rare", not "impossible".
