@@ -3,14 +3,13 @@ import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { backendNames, type BackendName } from './backend-names.js';
 
 /**
  * Picks the fastest TensorFlow.js backend this installation has: tfjs-node (native
  * TensorFlow, an optional dependency) when it loads, else WebAssembly (SIMD), else the
  * plain JavaScript cpu backend. Each worker thread picks its own.
  */
-export const backendNames = ['tensorflow', 'wasm', 'cpu'] as const;
-export type BackendName = (typeof backendNames)[number];
 
 const require = createRequire(import.meta.url);
 
@@ -49,3 +48,5 @@ export async function selectBackend(preferred?: BackendName): Promise<BackendNam
   }
   throw new Error('no TensorFlow.js backend could be initialised');
 }
+
+export { backendNames, type BackendName };

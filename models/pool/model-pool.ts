@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { KernelRequest, KernelResult, ModelRunner } from '../../engine/twin/index.js';
-import type { BackendName } from '../backend.js';
+import type { BackendName } from '../backend-names.js';
 import { chunkRequest, chunksOf, mergeOutputs } from './chunks.js';
 import { PoolClosedError, WorkerExitedError, rebuildWorkerError, workerReplySchema, type WorkerProbe, type WorkerReply, type WorkerRequest } from './protocol.js';
 import type { WorkerOptions } from './worker.js';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { kernelOutputNames, modelNames, type KernelOutputName, type KernelRequest } from '../../engine/twin/index.js';
-import { backendNames } from '../backend.js';
+import { backendNames } from '../backend-names.js';
 
 /**
  * The request/reply protocol between the server and the model workers. Every message is
