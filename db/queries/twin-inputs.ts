@@ -1,21 +1,14 @@
 import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
+import { creatorRow } from './creators.js';
+import { productRow } from './products.js';
 
 /**
  * What the twin reads to start a simulation from the shop as it is: active products and
  * creators, cash, the creators' payout schedule, and recent sales for the priors. Sales
  * come from the business events (server/contracts/events.ts), as the shop posted them.
  */
-export const twinProductRow = z.object({
-  id: z.string().uuid(),
-  sku: z.string(),
-  category: z.string(),
-  currency: z.string(),
-  price_minor: z.number().int(),
-  unit_cost_minor: z.number().int(),
-  stock: z.number().int(),
-  lead_time_days: z.number().int(),
-});
+export const twinProductRow = productRow.pick({ id: true, sku: true, category: true, currency: true, price_minor: true, unit_cost_minor: true, stock: true, lead_time_days: true });
 export type TwinProductRow = z.infer<typeof twinProductRow>;
 
 export async function listTwinProducts(db: CommonQueryMethods, orgUnitId: string): Promise<readonly TwinProductRow[]> {
@@ -24,13 +17,7 @@ export async function listTwinProducts(db: CommonQueryMethods, orgUnitId: string
       FROM products WHERE org_unit_id = ${orgUnitId} AND status = 'active' ORDER BY sku`);
 }
 
-export const twinCreatorRow = z.object({
-  id: z.string().uuid(),
-  handle: z.string(),
-  audience: z.number().int(),
-  conversion_bps: z.number().int(),
-  commission_bps: z.number().int(),
-});
+export const twinCreatorRow = creatorRow.pick({ id: true, handle: true, audience: true, conversion_bps: true, commission_bps: true });
 export type TwinCreatorRow = z.infer<typeof twinCreatorRow>;
 
 export async function listTwinCreators(db: CommonQueryMethods, orgUnitId: string): Promise<readonly TwinCreatorRow[]> {

@@ -8,7 +8,7 @@ export type Algorithm = (typeof algorithms)[number];
  * A contextual bandit over discrete arms, one linear reward model per arm (disjoint).
  * - epsilon_greedy: the best estimate, or with probability ε a uniformly random arm.
  * - linucb: the best upper confidence bound θ·x + α√(xᵀA⁻¹x) (deterministic).
- * - thompson: the best of one draw θ̃ ~ N(θ, v²A⁻¹) per arm.
+ * - thompson: the best of one draw θ̃ ~ N(θ, v²A⁻¹) per arm, floored at the arm's mean (optimistic).
  */
 export type BanditConfig = Readonly<{
   algorithm: Algorithm;
@@ -49,10 +49,10 @@ export function createBandit(config: BanditConfig): Bandit {
 }
 
 /** Scratch space for one dimension, so a hot loop allocates nothing. */
-export type Workspace = Readonly<{ vector: Float64Array; cholesky: Float64Array; draw: Float64Array }>;
+export type Workspace = Readonly<{ vector: Float64Array; draw: Float64Array }>;
 
 export function workspaceFor(dimension: number): Workspace {
-  return { vector: new Float64Array(dimension), cholesky: new Float64Array(dimension * dimension), draw: new Float64Array(dimension) };
+  return { vector: new Float64Array(dimension), draw: new Float64Array(dimension) };
 }
 
 export function choose(bandit: Bandit, x: Float64Array, random: Random, workspace = workspaceFor(bandit.config.dimension)): Choice {
@@ -60,15 +60,14 @@ export function choose(bandit: Bandit, x: Float64Array, random: Random, workspac
   const { config, arms } = bandit;
   switch (config.algorithm) {
     case 'epsilon_greedy': {
-      const scores = arms.map((arm) => predict(arm, x));
+      const scores = linearScores(bandit, x);
       const best = argmax(scores);
       const epsilon = config.epsilon ?? 0.1;
       const index = random.next() < epsilon ? Math.floor(random.next() * arms.length) : best;
       return { arm: config.arms[index] as string, index, propensity: epsilonProbability(index, best, epsilon, arms.length), scores };
     }
     case 'linucb': {
-      const alpha = config.alpha ?? 1;
-      const scores = arms.map((arm) => predict(arm, x) + alpha * Math.sqrt(Math.max(0, uncertainty(arm, x))));
+      const scores = linearScores(bandit, x);
       const index = argmax(scores);
       return { arm: config.arms[index] as string, index, propensity: 1, scores };
     }
@@ -90,11 +89,7 @@ export function armProbabilities(bandit: Bandit, x: Float64Array, random: Random
   checkContext(bandit, x);
   const { config, arms } = bandit;
   if (config.algorithm === 'thompson') return thompsonProbabilities(bandit, arms.map(choleskyOf), x, random, workspace);
-  const scores =
-    config.algorithm === 'linucb'
-      ? arms.map((arm) => predict(arm, x) + (config.alpha ?? 1) * Math.sqrt(Math.max(0, uncertainty(arm, x))))
-      : arms.map((arm) => predict(arm, x));
-  const best = argmax(scores);
+  const best = argmax(linearScores(bandit, x));
   const epsilon = config.algorithm === 'epsilon_greedy' ? (config.epsilon ?? 0.1) : 0;
   return arms.map((_, index) => epsilonProbability(index, best, epsilon, arms.length));
 }
@@ -120,6 +115,12 @@ export function banditToJson(bandit: Bandit): BanditJson {
 export function banditFromJson(json: BanditJson): Bandit {
   if (json.arms.length !== json.config.arms.length) throw new RangeError('the stored bandit has a different number of arms than its config');
   return { config: json.config, arms: json.arms.map(armFromJson) };
+}
+
+/** What epsilon_greedy and linucb rank arms by: the estimate, plus for linucb its confidence width. */
+function linearScores(bandit: Bandit, x: Float64Array): number[] {
+  const alpha = bandit.config.algorithm === 'linucb' ? (bandit.config.alpha ?? 1) : 0;
+  return bandit.arms.map((arm) => predict(arm, x) + (alpha === 0 ? 0 : alpha * Math.sqrt(Math.max(0, uncertainty(arm, x)))));
 }
 
 function checkContext(bandit: Bandit, x: Float64Array): void {
@@ -153,18 +154,24 @@ function choleskyOf(arm: LinearArm): Float64Array {
   return l;
 }
 
-/** θ̃ · x for θ̃ = θ + v L z, z standard normal. */
+/**
+ * An optimistic draw of θ̃ · x for θ̃ = θ + v L z, z standard normal: a draw below the mean
+ * counts as the mean. Plain draws let an arm unlucky early sink below the rest for good
+ * (optimistic Bayesian sampling, May et al. 2012).
+ */
 function thompsonDraw(arm: LinearArm, factor: Float64Array, x: Float64Array, scale: number, random: Random, workspace: Workspace): number {
   const d = arm.dimension;
   const z = workspace.draw;
   for (let i = 0; i < d; i += 1) z[i] = random.normal();
-  let score = 0;
+  let mean = 0;
+  let spread = 0;
   for (let i = 0; i < d; i += 1) {
     let noise = 0;
     for (let k = 0; k <= i; k += 1) noise += (factor[i * d + k] as number) * (z[k] as number);
-    score += ((arm.theta[i] as number) + scale * noise) * (x[i] as number);
+    mean += (arm.theta[i] as number) * (x[i] as number);
+    spread += noise * (x[i] as number);
   }
-  return score;
+  return mean + scale * Math.max(0, spread);
 }
 
 function thompsonProbabilities(bandit: Bandit, factors: readonly Float64Array[], x: Float64Array, random: Random, workspace: Workspace): number[] {

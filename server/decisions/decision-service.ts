@@ -18,8 +18,9 @@ import {
   banditToJson,
   choose,
   contextFeatures,
-  createBandit,
   defaultArms,
+  featureDimension,
+  newLinearArm,
   update,
   type Algorithm,
   type Arm,
@@ -28,7 +29,7 @@ import {
   type DecisionType,
 } from '../../engine/decisions/index.js';
 import { killSwitchCovering, type Actor } from '../../engine/governance/index.js';
-import type { LinearArmJson } from '../../engine/decisions/linear-arm.js';
+import { armToJson, type LinearArmJson } from '../../engine/decisions/linear-arm.js';
 import { seededRandom, type Clock } from '../../engine/kernel/index.js';
 import type { ToolCallResult } from '../../engine/tools/index.js';
 import type { DecisionDto, MakeDecisionInput, RecordOutcomeInput } from '../contracts/decisions.js';
@@ -68,7 +69,7 @@ const domains: Readonly<Record<DecisionType, string>> = {
   stream_schedule: 'creators',
   payout_frequency: 'payouts',
 };
-const banditSettings = { epsilon: 0.1, alpha: 0.2, scale: 0.07 } as const;
+const banditSettings = { epsilon: 0.1, alpha: 0.2, scale: 0.1 } as const;
 
 /**
  * makeDecision: choose an arm for the context (the live algorithm, its state from
@@ -82,13 +83,10 @@ export function createDecisionService(deps: DecisionServiceDeps) {
   const { pool, governance, router, clock, publish } = deps;
 
   async function loadBandit(db: CommonQueryMethods, orgUnitId: string, type: DecisionType, algorithm: Algorithm, lock = false): Promise<Bandit> {
-    const config: BanditConfig = { algorithm, arms: defaultArms[type].map((arm) => arm.key), dimension: contextFeatures({}, new Date(0)).length, ...banditSettings };
-    const rows = await loadBanditArms(db, { orgUnitId, decisionType: type, algorithm, lock });
-    if (rows.length === 0) return createBandit(config);
-    const byKey = new Map(rows.map((row) => [row.arm_key, row.state as unknown as LinearArmJson]));
-    const fresh = createBandit(config);
+    const config: BanditConfig = { algorithm, arms: defaultArms[type].map((arm) => arm.key), dimension: featureDimension, ...banditSettings };
+    const stored = new Map((await loadBanditArms(db, { orgUnitId, decisionType: type, algorithm, lock })).map((row) => [row.arm_key, row.state as unknown as LinearArmJson]));
     // Arms added since the state was saved start fresh; the rest carry on where they were.
-    return banditFromJson({ config, arms: config.arms.map((key, index) => byKey.get(key) ?? banditToJson(fresh).arms[index]!) });
+    return banditFromJson({ config, arms: config.arms.map((key) => stored.get(key) ?? armToJson(newLinearArm(featureDimension))) });
   }
 
   /** The tool call that carries a decision out, when its context names what to change. */

@@ -1,11 +1,10 @@
 import type { Arm, DecisionType } from '../../engine/decisions/index.js';
-import type { ScenarioChanges } from '../../engine/twin/index.js';
+import { payoutFrequencies, payoutFrequencyDays, type ScenarioChanges } from '../../engine/twin/index.js';
 import type { TwinService } from '../twin/twin-service.js';
 import type { DecisionTarget, Forecast } from './decision-service.js';
 
 /** How long a decision's forecast looks ahead. */
 const horizonDays = 7;
-const payoutByDays: Readonly<Record<number, 'weekly' | 'biweekly' | 'monthly'>> = { 7: 'weekly', 14: 'biweekly', 30: 'monthly' };
 
 /** The twin's scenario for an arm, or null where the twin has no lever for it (creator and stream strategies). */
 function scenarioChanges(type: DecisionType, change: Arm['change'], target: DecisionTarget | undefined): ScenarioChanges | null {
@@ -17,7 +16,7 @@ function scenarioChanges(type: DecisionType, change: Arm['change'], target: Deci
     case 'ad_spend':
       return { adSpendChange: Number(change.adSpendChange ?? 0) };
     case 'payout_frequency': {
-      const frequency = payoutByDays[Number(change.payoutEveryDays)];
+      const frequency = payoutFrequencies.find((name) => payoutFrequencyDays[name] === Number(change.payoutEveryDays));
       return frequency ? { payoutFrequency: frequency } : null;
     }
     default:

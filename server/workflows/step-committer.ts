@@ -42,6 +42,8 @@ export function createStepCommitter(options: {
   owner: string;
   logger: Pick<Logger, 'warn'>;
   maxBatch?: number;
+  /** After each group commit: every step carries an outbox row for the relay to stream. */
+  onCommitted?: () => void;
 }): StepCommitter {
   const { pool, router, owner, logger } = options;
   const maxBatch = options.maxBatch ?? 256;
@@ -60,6 +62,7 @@ export function createStepCommitter(options: {
         await router.auditBatched(tx, tools.map((waiting) => waiting.call), results);
         return { lost: new Set(rejected), completed };
       });
+      options.onCommitted?.();
       if (lost.size > 0) logger.warn({ runs: [...lost] }, 'workflows: steps discarded, their runs moved on elsewhere');
       for (const waiting of batch) if (waiting.kind === 'plain') waiting.resolve(!lost.has(waiting.step.runId));
       tools.forEach((waiting, index) => {

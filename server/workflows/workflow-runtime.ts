@@ -73,8 +73,8 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
   const settingsTtlMs = options.settingsTtlMs ?? 1_000;
   const log = logger.child({ component: 'workflows', owner });
 
-  const committer = createStepCommitter({ pool, router: deps.router, owner, logger: log });
   const relay = createOutboxRelay({ pool, announce: deps.announce, logger: log });
+  const committer = createStepCommitter({ pool, router: deps.router, owner, logger: log, onCommitted: () => relay.kick() });
   type OrgUnitEntry = { actor: XStateActor<typeof orgUnitMachine>; loadedAt: number; loading: Promise<void> | undefined; changes: number };
   const orgUnits = new Map<string, OrgUnitEntry>();
   const active = new Map<string, Promise<void>>();
@@ -126,19 +126,7 @@ export function createWorkflowRuntime(deps: WorkflowRuntimeDeps, options: Workfl
   const executor = createRunExecutor({
     catalog: deps.catalog,
     router: deps.router,
-    committer: {
-      async commit(step) {
-        const committed = await committer.commit(step);
-        relay.kick();
-        return committed;
-      },
-      async commitTool(call, complete) {
-        const outcome = await committer.commitTool(call, complete);
-        if (outcome) relay.kick();
-        return outcome;
-      },
-      drain: () => committer.drain(),
-    },
+    committer,
     clock,
     logger: log,
     async governance(run, tool) {

@@ -12,6 +12,7 @@ import {
   type LoggedDecision,
 } from '../../../engine/decisions/index.js';
 import { seededRandom, type Random } from '../../../engine/kernel/index.js';
+import { poisson } from '../../../engine/world/draws.js';
 import { createWorld } from '../../../engine/world/simulation.js';
 
 /**
@@ -36,19 +37,6 @@ function expectedReward(index: number, arm: number): number {
   return (1 + c) ** truth.elasticity * (1 + c / margin);
 }
 
-function poisson(random: Random, mean: number): number {
-  // Normal approximation above 30; Knuth's product method below.
-  if (mean > 30) return Math.max(0, Math.round(mean + Math.sqrt(mean) * random.normal()));
-  const limit = Math.exp(-mean);
-  let k = 0;
-  let p = random.next();
-  while (p > limit) {
-    k += 1;
-    p *= random.next();
-  }
-  return k;
-}
-
 function realisedReward(index: number, arm: number, random: Random): number {
   const { product, truth } = products[index]!;
   const c = changes[arm]!;
@@ -71,7 +59,7 @@ function contextOf(index: number): Float64Array {
 const eligible = products.flatMap((p, index) => (p.truth.baseUnitsPerDay >= 1 ? [index] : []));
 
 /** The pricing policy's settings: ε = 0.1 as the issue fixes it; α and v as the pricing decision uses them. */
-const settings = { epsilon: 0.1, alpha: 0.2, scale: 0.07 };
+const settings = { epsilon: 0.1, alpha: 0.2, scale: 0.1 };
 
 function play(algorithm: Algorithm, seed: number, rounds: number) {
   const bandit = createBandit({ algorithm, arms: arms.map((arm) => arm.key), dimension: pricingFeatureDimension, ...settings });
