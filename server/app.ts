@@ -37,6 +37,8 @@ import { loadWorkflowCatalog } from './workflows/workflow-catalog.js';
 import type { WorkflowModule } from './workflows/workflow-modules.js';
 import { createDecisionService, type DecisionService } from './decisions/decision-service.js';
 import { twinForecast } from './decisions/twin-forecast.js';
+import { createGoalService } from './goals/goal-service.js';
+import { createPolicyService } from './decisions/policy-service.js';
 import { createWorkflowRuntime, type WorkflowRuntime } from './workflows/workflow-runtime.js';
 import { createWorkflowService, type WorkflowService } from './workflows/workflow-service.js';
 import { seededRandom } from '../engine/kernel/index.js';
@@ -168,9 +170,11 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const models = createLazyModelPool({ ...(config.twin.threads ? { threads: config.twin.threads } : {}), ...(config.twin.backend ? { backend: config.twin.backend } : {}) });
   const twin = createTwinService({ pool: database.pool, runner: models, publish, clock, policySets: governance.policySets, logger });
   const calibration = createCalibrationService({ pool: database.pool });
-  const decisions = createDecisionService({ pool: database.pool, governance, router: tools, clock, publish, forecast: twinForecast(twin) });
+  const forecast = twinForecast(twin);
+  const decisions = createDecisionService({ pool: database.pool, governance, router: tools, clock, publish, forecast });
+  const policies = createPolicyService({ pool: database.pool, governance, audit, clock, forecast });
   const operations = auditMutations(
-    createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, decisions, twin, calibration, now: Date.now }),
+    createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, decisions, policies, goals: createGoalService({ pool: database.pool, now: Date.now }), twin, calibration, now: Date.now }),
     audit,
   );
   serveRest(app, operations);

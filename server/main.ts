@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { migrate } from '../db/migrate.js';
 import { openDatabase, type Database } from '../db/open-database.js';
 import { listOrgUnitIds } from '../db/queries/org-units.js';
-import { buildApp } from './app.js';
+import { buildApp, type BuiltApp } from './app.js';
 import type { Config } from './config/config.js';
 import type { Readiness } from './http/health.js';
 import { createLogger } from './logging.js';
@@ -38,16 +38,7 @@ export async function startServer(
   try {
     built = await buildApp({ config, database, logger, readiness });
     await built.app.listen({ host: config.host, port: config.port });
-    const applied = await migrate(database.url, { log: (message) => logger.debug({ migration: message }, 'migration') });
-    if (applied.length > 0) logger.info({ applied }, 'database migrated');
-    await options.beforeServing?.(database);
-    // Every org unit is governed by the built-in policies from its first request on.
-    const orgUnitIds = await listOrgUnitIds(database.pool);
-    for (const orgUnitId of orgUnitIds) await built.governance.policies.installBuiltins(orgUnitId);
-    await built.workflows.install(orgUnitIds);
-    for (const module of built.workflowModules) await module.prepare?.(database.pool);
-    // Resumes every unfinished run: whatever this process (or a dead one) left leased or due.
-    await built.runtime.start();
+    await bringUp(built, database, logger, options.beforeServing);
     readiness.state = 'serving';
   } catch (error) {
     await built?.app.close();
@@ -104,4 +95,23 @@ export async function startServer(
     }
   }
   return { url, close };
+}
+
+/**
+ * Everything between an open database and a system at work: migrations, whatever the caller
+ * needs before serving (a first start's seed), the built-in policies and workflows of every
+ * org unit, and the runtime resuming every unfinished run. The server and the in-process
+ * `initializeBusinessOS()` share it.
+ */
+export async function bringUp(built: BuiltApp, database: Database, logger: Logger, beforeServing?: (database: Database) => Promise<unknown>): Promise<void> {
+  const applied = await migrate(database.url, { log: (message) => logger.debug({ migration: message }, 'migration') });
+  if (applied.length > 0) logger.info({ applied }, 'database migrated');
+  await beforeServing?.(database);
+  // Every org unit is governed by the built-in policies from its first request on.
+  const orgUnitIds = await listOrgUnitIds(database.pool);
+  for (const orgUnitId of orgUnitIds) await built.governance.policies.installBuiltins(orgUnitId);
+  await built.workflows.install(orgUnitIds);
+  for (const module of built.workflowModules) await module.prepare?.(database.pool);
+  // Resumes every unfinished run: whatever this process (or a dead one) left leased or due.
+  await built.runtime.start();
 }

@@ -55,18 +55,20 @@ export type NewDecision = {
   verdictId: string | null;
   actionId: string | null;
   status: DecisionStatus;
+  /** The shadow experiment a candidate's decision belongs to. */
+  experimentId?: string;
   at: Date;
 };
 
 export async function insertDecision(db: CommonQueryMethods, args: NewDecision): Promise<DecisionRow> {
   return db.one(sql.type(decisionRow)`
     INSERT INTO decisions (id, org_unit_id, decision_type, context, features, arms, chosen_arm, propensity, algorithm, policy_version,
-                           shadow, predicted_impact, simulation_id, verdict_id, action_id, status, created_at)
+                           shadow, predicted_impact, simulation_id, verdict_id, action_id, status, experiment_id, created_at)
     VALUES (${args.id}, ${args.orgUnitId}, ${args.decisionType}, ${JSON.stringify(args.context)}::jsonb,
             ${sql.array([...args.features], 'float8')}, ${JSON.stringify(args.arms)}::jsonb, ${args.chosenArm}, ${args.propensity},
             ${args.algorithm}, ${args.policyVersion}, ${args.shadow},
             ${args.predictedImpact === null ? null : JSON.stringify(args.predictedImpact)}::jsonb, ${args.simulationId}, ${args.verdictId},
-            ${args.actionId}, ${args.status}, ${sql.timestamp(args.at)})
+            ${args.actionId}, ${args.status}, ${args.experimentId ?? null}, ${sql.timestamp(args.at)})
     RETURNING ${columns}`);
 }
 
@@ -137,4 +139,17 @@ export async function saveBanditArms(
       )} AS a(key, baseline, state, pulls, reward_sum)
     ON CONFLICT (org_unit_id, decision_type, algorithm, arm_key) DO UPDATE
        SET state = excluded.state, pulls = excluded.pulls, reward_sum = excluded.reward_sum, updated_at = excluded.updated_at`);
+}
+
+export const loggedDecisionRow = z.object({ features: z.array(z.number()), chosen_arm: z.string(), propensity: z.number(), reward: z.number() });
+
+/** Decisions that acted and have their reward, oldest first: the log off-policy evaluation reads. */
+export async function loggedDecisions(db: CommonQueryMethods, args: { orgUnitId: string; decisionType: string; limit: number }): Promise<readonly z.infer<typeof loggedDecisionRow>[]> {
+  return db.any(sql.type(loggedDecisionRow)`
+    SELECT features, chosen_arm, propensity, reward FROM (
+      SELECT features, chosen_arm, propensity, reward, created_at, id FROM decisions
+       WHERE org_unit_id = ${args.orgUnitId} AND decision_type = ${args.decisionType}
+         AND NOT shadow AND status NOT IN ('frozen', 'shadow') AND reward IS NOT NULL
+       ORDER BY created_at DESC, id DESC LIMIT ${args.limit}) recent
+    ORDER BY created_at, id`);
 }

@@ -18,7 +18,8 @@ export function auditMutations<Ops extends OperationSet>(operations: Ops, audit:
           await audit.append(principal.orgUnitId, {
             kind: 'api.privileged_call',
             actor: principal.id,
-            data: { operation: name, role: principal.role, input: input as Record<string, unknown> },
+            // Through JSON, so a parsed input's dates are written as the ISO strings the chain hashes.
+            data: { operation: name, role: principal.role, input: JSON.parse(JSON.stringify(input)) as Record<string, unknown> },
           });
           return result;
         },

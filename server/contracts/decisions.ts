@@ -81,3 +81,52 @@ export const decisionDto = z.object({
   outcomeAt: z.string().nullable(),
 });
 export type DecisionDto = z.infer<typeof decisionDto>;
+
+/** A candidate decision policy: an algorithm run in shadow beside the live one, then promoted or not. */
+export const startShadowPolicyInput = z
+  .object({
+    orgUnitId: orgUnitIdSchema,
+    decisionType: decisionTypeSchema,
+    algorithm: algorithmSchema,
+    name: z.string().trim().min(1, 'must not be empty').max(120, 'must be at most 120 characters').optional(),
+  })
+  .strict();
+export type StartShadowPolicyInput = z.infer<typeof startShadowPolicyInput>;
+
+export const policyReportInput = z.object({ orgUnitId: orgUnitIdSchema, decisionType: decisionTypeSchema, candidate: algorithmSchema }).strict();
+export const promotePolicyInput = z.object({ orgUnitId: orgUnitIdSchema, experimentId: uuidSchema }).strict();
+export const listPoliciesInput = z.object({ orgUnitId: orgUnitIdSchema, decisionType: decisionTypeSchema.optional() }).strict();
+
+const policyEstimateDto = z.object({ estimate: z.number(), lower: z.number(), upper: z.number(), standardError: z.number(), n: z.number() });
+
+/**
+ * Off-policy evaluation of a candidate from the logged decisions: the candidate learns on the
+ * older half and is estimated on the newer half (IPS, SNIPS, cross-fitted doubly robust,
+ * 95 % intervals); `logged` is what the logging policies earned there.
+ */
+export const policyReportDto = z.object({
+  decisionType: decisionTypeSchema,
+  candidate: algorithmSchema,
+  trainedOn: z.number(),
+  ips: policyEstimateDto,
+  snips: policyEstimateDto,
+  doublyRobust: policyEstimateDto,
+  logged: policyEstimateDto,
+  effectiveSampleSize: z.number(),
+  /** The doubly robust lower bound beats the logged value. */
+  beatsLive: z.boolean(),
+});
+export type PolicyReportDto = z.infer<typeof policyReportDto>;
+
+export const decisionPolicyDto = z.object({
+  id: z.string(),
+  decisionType: decisionTypeSchema,
+  name: z.string(),
+  algorithm: algorithmSchema,
+  status: z.enum(['shadow', 'promoted', 'rejected', 'stopped']),
+  report: z.record(z.unknown()).nullable(),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  decidedAt: z.string().nullable(),
+});
+export type DecisionPolicyDto = z.infer<typeof decisionPolicyDto>;

@@ -12,6 +12,7 @@ import {
   type DecisionRow,
   type DecisionStatus,
 } from '../../db/queries/decisions.js';
+import { policyStates } from '../../db/queries/decision-policies.js';
 import { findProduct } from '../../db/queries/products.js';
 import {
   banditFromJson,
@@ -62,14 +63,14 @@ export type DecisionTarget = MakeDecisionInput['target'];
 export const policyVersion = 'bandits-1';
 
 /** Per decision type: the tool domain it acts in (what a kill switch covers) and the settings its bandits use. */
-const domains: Readonly<Record<DecisionType, string>> = {
+export const decisionDomains: Readonly<Record<DecisionType, string>> = {
   pricing: 'pricing',
   ad_spend: 'ads',
   creator_allocation: 'creators',
   stream_schedule: 'creators',
   payout_frequency: 'payouts',
 };
-const banditSettings = { epsilon: 0.1, alpha: 0.2, scale: 0.1 } as const;
+export const banditSettings = { epsilon: 0.1, alpha: 0.2, scale: 0.1 } as const;
 
 /**
  * makeDecision: choose an arm for the context (the live algorithm, its state from
@@ -111,11 +112,14 @@ export function createDecisionService(deps: DecisionServiceDeps) {
     const { orgUnitId, decisionType: type } = input;
     const id = randomUUID();
     const at = new Date(clock.now());
-    const algorithm = input.algorithm ?? 'thompson';
+    const policies = await policyStates(pool, orgUnitId);
+    const live = policies.find((policy) => policy.decision_type === type && policy.status === 'promoted');
+    const candidate = policies.find((policy) => policy.decision_type === type && policy.status === 'shadow');
+    const algorithm = input.algorithm ?? live?.candidate.algorithm ?? 'thompson';
     const arms = defaultArms[type];
     const x = contextFeatures(input.context, at);
     await governance.killSwitchState.refresh(orgUnitId);
-    const frozenBy = killSwitchCovering(governance.killSwitchState.current(orgUnitId), `${domains[type]}.decide`);
+    const frozenBy = killSwitchCovering(governance.killSwitchState.current(orgUnitId), `${decisionDomains[type]}.decide`);
     const bandit = await loadBandit(pool, orgUnitId, type, algorithm);
     // Seeded by the decision's id, so the choice can be reproduced from the log.
     const choice = frozenBy ? { arm: arms[0]!.key, index: 0, propensity: 1 } : choose(bandit, x, seededRandom(id));
@@ -135,13 +139,13 @@ export function createDecisionService(deps: DecisionServiceDeps) {
         verdictOutcome = verdictOf(result);
         if (!input.shadow) status = statusOf(result);
       } else {
-        const verdict = await governance.governor.evaluate({ orgUnitId, actor, tool: `${domains[type]}.decide`, input: { decisionType: type, arm: arm.key, ...arm.change }, context, autonomous: actor.kind !== 'user', ...(forecast?.projected ? { projected: forecast.projected } : {}), ...(forecast?.risk ? { risk: forecast.risk } : {}) });
+        const verdict = await governance.governor.evaluate({ orgUnitId, actor, tool: `${decisionDomains[type]}.decide`, input: { decisionType: type, arm: arm.key, ...arm.change }, context, autonomous: actor.kind !== 'user', ...(forecast?.projected ? { projected: forecast.projected } : {}), ...(forecast?.risk ? { risk: forecast.risk } : {}) });
         verdictId = verdict.id;
         verdictOutcome = verdict.outcome;
         if (!input.shadow && verdict.outcome === 'deny') status = 'denied';
       }
     }
-    const row = await insertDecision(pool, {
+    const decisionRecord = {
       id,
       orgUnitId,
       decisionType: type,
@@ -159,7 +163,26 @@ export function createDecisionService(deps: DecisionServiceDeps) {
       actionId,
       status,
       at,
-    });
+    };
+    const row = await insertDecision(pool, decisionRecord);
+    // A candidate in shadow decides beside the live policy on the same context, and only logs.
+    if (candidate && candidate.candidate.algorithm !== algorithm && !frozenBy && !input.shadow) {
+      const shadowChoice = choose(await loadBandit(pool, orgUnitId, type, candidate.candidate.algorithm), x, seededRandom(`${id}:shadow`));
+      await insertDecision(pool, {
+        ...decisionRecord,
+        id: randomUUID(),
+        chosenArm: shadowChoice.arm,
+        propensity: shadowChoice.propensity,
+        algorithm: candidate.candidate.algorithm,
+        shadow: true,
+        predictedImpact: null,
+        simulationId: null,
+        verdictId: null,
+        actionId: null,
+        status: 'shadow',
+        experimentId: candidate.id,
+      });
+    }
     const dto = decisionDto(row, verdictOutcome, frozenBy);
     await publish(orgUnitId, 'decision.made', { decisionId: id, decisionType: type, selectedOption: arm.key, status, propensity: choice.propensity });
     return dto;
@@ -179,17 +202,23 @@ export function createDecisionService(deps: DecisionServiceDeps) {
       // Frozen and shadow decisions did not act: what happened says nothing about their arm.
       if (row.status !== 'frozen' && row.status !== 'shadow') {
         const type = row.decision_type as DecisionType;
-        // In the transaction (never a second connection inside it): the arm rows stay locked until the update commits.
-        const bandit = await loadBandit(tx, orgUnitId, type, row.algorithm, true);
-        update(bandit, row.chosen_arm, Float64Array.from(row.features), reward);
-        const json = banditToJson(bandit);
-        await saveBanditArms(tx, {
-          orgUnitId,
-          decisionType: type,
-          algorithm: row.algorithm,
-          arms: json.arms.map((arm, index) => ({ key: json.config.arms[index]!, baseline: index === 0, state: arm, pulls: arm.pulls, rewardSum: arm.rewardSum })),
-          at,
-        });
+        const features = Float64Array.from(row.features);
+        // A candidate in shadow learns from the same outcome, so it is ready when it is judged.
+        const candidate = (await policyStates(tx, orgUnitId)).find((policy) => policy.decision_type === type && policy.status === 'shadow');
+        const learners = new Set([row.algorithm, ...(candidate ? [candidate.candidate.algorithm] : [])]);
+        for (const algorithm of learners) {
+          // In the transaction (never a second connection inside it): the arm rows stay locked until the update commits.
+          const bandit = await loadBandit(tx, orgUnitId, type, algorithm, true);
+          update(bandit, row.chosen_arm, features, reward);
+          const json = banditToJson(bandit);
+          await saveBanditArms(tx, {
+            orgUnitId,
+            decisionType: type,
+            algorithm,
+            arms: json.arms.map((arm, index) => ({ key: json.config.arms[index]!, baseline: index === 0, state: arm, pulls: arm.pulls, rewardSum: arm.rewardSum })),
+            at,
+          });
+        }
       }
       return row;
     });

@@ -14,6 +14,9 @@ export const auditKinds = [
   'incident.opened',
   'incident.updated',
   'api.privileged_call',
+  'decision_policy.shadow_started',
+  'decision_policy.promoted',
+  'decision_policy.promotion_refused',
 ] as const;
 export type AuditKind = (typeof auditKinds)[number];
 

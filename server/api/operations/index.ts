@@ -1,11 +1,14 @@
 import type { DatabasePool } from 'slonik';
 import type { Authenticator } from '../../auth/authenticator.js';
 import type { DecisionService } from '../../decisions/decision-service.js';
+import type { PolicyService } from '../../decisions/policy-service.js';
 import type { GovernanceServices } from '../../governance/governance-services.js';
 import type { EventIngestion } from '../../ingestion/event-ingestion.js';
+import type { GoalService } from '../../goals/goal-service.js';
 import { catalogOperations } from './catalog-operations.js';
 import { decisionOperations } from './decision-operations.js';
 import { eventOperations } from './event-operations.js';
+import { goalOperations } from './goal-operations.js';
 import { governanceOperations } from './governance-operations.js';
 import { ledgerOperations } from './ledger-operations.js';
 import { orgUnitOperations } from './org-unit-operations.js';
@@ -27,6 +30,8 @@ export type OperationDeps = Readonly<{
   workflows: WorkflowService;
   ledger: LedgerService;
   decisions: DecisionService;
+  policies: PolicyService;
+  goals: GoalService;
   /** Every write that is a side effect goes through it with the caller as the actor. */
   tools: ToolRouter;
   /** The digital twin: simulations, sweeps and calibration status. */
@@ -47,6 +52,7 @@ export function createOperations(deps: OperationDeps) {
     ...toolOperations(deps),
     ...ledgerOperations(deps),
     ...decisionOperations(deps),
+    ...goalOperations(deps),
     ...twinOperations(deps),
   };
 }

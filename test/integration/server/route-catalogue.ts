@@ -62,6 +62,12 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
     }),
     'POST /api/org-units/:orgUnitId/decisions/:decisionId/outcome': (org) => ({ url: `/api/org-units/${org}/decisions/${ghost}/outcome`, body: { value: '120.50' } }),
     'GET /api/org-units/:orgUnitId/decisions': (org) => ({ url: `/api/org-units/${org}/decisions?decisionType=pricing` }),
+    'GET /api/org-units/:orgUnitId/decision-policies/report': (org) => ({ url: `/api/org-units/${org}/decision-policies/report?decisionType=stream_schedule&candidate=linucb` }),
+    'GET /api/org-units/:orgUnitId/decision-policies': (org) => ({ url: `/api/org-units/${org}/decision-policies?decisionType=pricing` }),
+    'POST /api/org-units/:orgUnitId/decision-policies': (org) => ({ url: `/api/org-units/${org}/decision-policies`, body: { decisionType: 'stream_schedule', algorithm: 'linucb' } }),
+    'POST /api/org-units/:orgUnitId/decision-policies/:experimentId/promote': (org) => ({ url: `/api/org-units/${org}/decision-policies/${ghost}/promote` }),
+    'POST /api/org-units/:orgUnitId/goals': (org) => ({ url: `/api/org-units/${org}/goals`, body: { title: 'Reach $100K monthly revenue', type: 'okr', targetValue: '100000' } }),
+    'GET /api/org-units/:orgUnitId/goals': (org) => ({ url: `/api/org-units/${org}/goals` }),
     'GET /api/org-units/:orgUnitId/tools': (org) => ({ url: `/api/org-units/${org}/tools` }),
     'POST /api/org-units/:orgUnitId/tools/:tool/calls': (org) => {
       tokenCounter += 1;

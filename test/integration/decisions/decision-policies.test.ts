@@ -1,0 +1,86 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { DecisionDto, DecisionPolicyDto, PolicyReportDto } from '../../../server/contracts/decisions.js';
+import { bearer, createAppFixture, type AppFixture } from '../../support/app-fixture.js';
+
+let f: AppFixture;
+beforeAll(async () => {
+  f = await createAppFixture();
+});
+afterAll(async () => {
+  await f.close();
+});
+
+const api = (method: 'GET' | 'POST', url: string, token: string, payload?: object) =>
+  f.built.app.inject({ method, url: `/api/org-units/${f.orgUnitId}${url}`, headers: bearer(token), ...(payload ? { payload } : {}) });
+const context = { revenue: 50000, orders: 1000, marginPercent: 0.25 };
+const auditKinds = (kind: string) =>
+  f.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`SELECT count(*)::int AS n FROM audit_log WHERE org_unit_id = ${f.orgUnitId} AND kind = ${kind}`);
+
+/** Logs `count` acted decisions of a type by epsilon-greedy, each rewarded by `reward(option)`. */
+async function logDecisions(decisionType: string, count: number, reward: (option: string) => string): Promise<DecisionDto[]> {
+  const made: DecisionDto[] = [];
+  for (let i = 0; i < count; i += 1) {
+    const decision = (await api('POST', '/decisions', f.tokens.operator, { decisionType, context: { ...context, orders: 900 + i }, algorithm: 'epsilon_greedy' })).json<DecisionDto>();
+    expect((await api('POST', `/decisions/${decision.id}/outcome`, f.tokens.operator, { value: reward(decision.selectedOption) })).statusCode).toBe(200);
+    made.push(decision);
+  }
+  return made;
+}
+
+describe('decision policies: shadow, off-policy report, promotion', () => {
+  it('runs a candidate in shadow beside the live policy, estimates it off-policy, and promotes it when its lower bound beats the log', async () => {
+    const started = await api('POST', '/decision-policies', f.tokens.operator, { decisionType: 'pricing', algorithm: 'linucb', name: 'pricing-linucb' });
+    expect(started.statusCode).toBe(200);
+    const policy = started.json<DecisionPolicyDto>();
+    expect(policy).toMatchObject({ decisionType: 'pricing', algorithm: 'linucb', status: 'shadow' });
+    expect((await api('POST', '/decision-policies', f.tokens.operator, { decisionType: 'pricing', algorithm: 'thompson' })).statusCode).toBe(409);
+
+    // Raising the price 5 % pays; the rest barely do.
+    const made = await logDecisions('pricing', 44, (option) => (option === 'up_5' ? '100' : '10'));
+    const shadowed = await f.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      SELECT count(*)::int AS n FROM decisions WHERE experiment_id = ${policy.id} AND shadow AND status = 'shadow' AND algorithm = 'linucb'`);
+    expect(shadowed).toBe(made.length);
+    // The candidate learnt from every outcome of the live policy.
+    const candidatePulls = await f.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      SELECT sum(pulls)::int AS n FROM bandit_arms WHERE org_unit_id = ${f.orgUnitId} AND decision_type = 'pricing' AND algorithm = 'linucb'`);
+    expect(candidatePulls).toBe(made.length);
+
+    const report = (await api('GET', '/decision-policies/report?decisionType=pricing&candidate=linucb', f.tokens.viewer)).json<PolicyReportDto>();
+    expect(report).toMatchObject({ decisionType: 'pricing', candidate: 'linucb', trainedOn: 22, beatsLive: true });
+    expect(report.doublyRobust.n).toBe(22);
+    expect(report.doublyRobust.lower).toBeGreaterThan(report.logged.estimate);
+
+    expect((await api('POST', `/decision-policies/${policy.id}/promote`, f.tokens.operator)).statusCode).toBe(403);
+    const promoted = await api('POST', `/decision-policies/${policy.id}/promote`, f.tokens.founder);
+    expect(promoted.statusCode).toBe(200);
+    expect(promoted.json<DecisionPolicyDto>()).toMatchObject({ status: 'promoted', report: { beatsLive: true, guardrail: { favouredOption: 'up_5', verdict: 'allow' } } });
+    expect(await auditKinds('decision_policy.promoted')).toBe(1);
+    // The promoted algorithm is now the live one for pricing.
+    const next = (await api('POST', '/decisions', f.tokens.operator, { decisionType: 'pricing', context })).json<DecisionDto>();
+    expect(next.algorithm).toBe('linucb');
+  }, 180_000);
+
+  it('refuses a promotion whose lower bound does not beat the log, keeps it in shadow, and audits the refusal', async () => {
+    const policy = (await api('POST', '/decision-policies', f.tokens.operator, { decisionType: 'ad_spend', algorithm: 'thompson' })).json<DecisionPolicyDto>();
+    // Every option earns the same: nothing to gain by switching.
+    await logDecisions('ad_spend', 40, () => '10');
+    const refused = await api('POST', `/decision-policies/${policy.id}/promote`, f.tokens.founder);
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json<{ detail: string }>().detail).toMatch(/stays in shadow: its doubly robust lower bound .* does not beat the logged value 10\.0000/);
+    expect(await auditKinds('decision_policy.promotion_refused')).toBe(1);
+    const listed = (await api('GET', '/decision-policies?decisionType=ad_spend', f.tokens.viewer)).json<{ items: DecisionPolicyDto[] }>();
+    expect(listed.items.map((item) => item.status)).toEqual(['shadow']);
+  }, 180_000);
+
+  it('needs enough logged outcomes to report, and names what is wrong with a bad request', async () => {
+    const few = await api('GET', '/decision-policies/report?decisionType=creator_allocation&candidate=linucb', f.tokens.viewer);
+    expect(few.statusCode).toBe(409);
+    expect(few.json<{ detail: string }>().detail).toMatch(/needs at least 40 acted decisions with outcomes; .* has 0/);
+    const bad = await api('POST', '/decision-policies', f.tokens.operator, { decisionType: 'pricing', algorithm: 'greedy' });
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.stringify(bad.json())).toContain('algorithm');
+    expect((await api('POST', '/decision-policies/00000000-0000-4000-8000-000000000000/promote', f.tokens.founder)).statusCode).toBe(404);
+  });
+});
