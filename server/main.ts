@@ -27,6 +27,8 @@ export async function startServer(
     handleSignals?: boolean;
     /** Runs once migrations are done and before /api opens (e.g. seeding a first start). */
     beforeServing?: (database: Database) => Promise<unknown>;
+    /** Starts what runs beside the server once it serves (the simulated shop); its stop runs first on close. */
+    alongside?: (built: BuiltApp, database: Database, logger: Logger) => Promise<(() => Promise<void>) | undefined>;
   } = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config);
@@ -55,12 +57,14 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, database: database.kind }, 'listening');
+  const stopAlongside = await options.alongside?.(built, database, logger);
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
       readiness.state = 'shutting_down';
       clearInterval(expirySweep);
+      await stopAlongside?.();
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), config.shutdownGraceMs);

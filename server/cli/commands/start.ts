@@ -2,25 +2,48 @@ import type { Command } from 'commander';
 import { startServer } from '../../main.js';
 import type { CliContext } from '../context.js';
 import { describeDatabase } from '../database.js';
+import { startLiveWorld } from '../../world/live-world.js';
 import { defaultOrgUnit, seedDefaultOrgUnitIfMissing } from './seed.js';
+import { worldSeed, worldSpeed, type WorldSpeed } from './world.js';
 
 export function registerStartCommand(program: Command, context: CliContext): void {
   program
     .command('start')
     .description('start the server: open the database, apply migrations, listen (SIGTERM or SIGINT stop it gracefully)')
     .option('--no-seed', `do not create ${defaultOrgUnit.id} and its tokens on a first start`)
+    .option('--no-world', `do not run the simulated shop for ${defaultOrgUnit.id} beside the server`)
+    .option('--world-speed <days-per-second>', 'simulated days per real second for the shop (default 0.1: one day per 10 s)', worldSpeed, 0.1)
+    .option('--world-seed <s>', "the shop's world seed", worldSeed, '1')
     .addHelpText(
       'after',
       `\nOn a first start it seeds ${defaultOrgUnit.id} like \`bos seed\` and prints its tokens once.\n` +
         'Configured by the environment: HOST, PORT, DATABASE_URL or BOS_DATA_DIR, LOG_LEVEL, SHUTDOWN_GRACE_MS, ...',
     )
-    .action(async (flags: { seed: boolean }) => {
+    .action(async (flags: { seed: boolean; world: boolean; worldSpeed: WorldSpeed; worldSeed: string }) => {
       const config = context.config();
       context.progress(`Starting Business OS. ${describeDatabase(config.database)}`);
+      let shop = '';
       const server = await startServer(config, {
         handleSignals: true,
         ...(flags.seed ? { beforeServing: (database) => seedDefaultOrgUnitIfMissing(context, database.pool) } : {}),
+        ...(flags.world
+          ? {
+              async alongside(built, database, logger) {
+                const runner = await startLiveWorld({
+                  pool: database.pool,
+                  ingestion: built.ingestion,
+                  logger,
+                  orgUnitId: defaultOrgUnit.id,
+                  seed: flags.worldSeed,
+                  msPerDay: flags.worldSpeed === 'max' ? 0 : 1000 / flags.worldSpeed,
+                  now: context.now,
+                });
+                if (runner) shop = `; the simulated shop runs for ${defaultOrgUnit.id} (world ${flags.worldSeed})`;
+                return runner ? () => runner.stop() : undefined;
+              },
+            }
+          : {}),
       });
-      context.print(`Business OS listening on ${server.url}`);
+      context.print(`Business OS listening on ${server.url}${shop}`);
     });
 }

@@ -1,7 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import pino from 'pino';
 import { findOrgUnit } from '../../../db/queries/org-units.js';
-import { upsertPrincipal } from '../../../db/queries/principals.js';
 import { generateCatalog } from '../../../engine/world/index.js';
 import { buildApp } from '../../app.js';
 import { createLogger } from '../../logging.js';
@@ -20,6 +19,7 @@ import {
   type WorldDayReport,
   type WorldRunSummary,
 } from '../../world/index.js';
+import { worldPrincipal } from '../../world/live-world.js';
 import type { CliContext } from '../context.js';
 import { applyMigrations, withDatabase } from '../database.js';
 import { CliError } from '../failures.js';
@@ -130,8 +130,7 @@ async function runInProcess(context: CliContext, world: World, args: RunArgs): P
     const logger = createLogger({ logLevel: 'warn', env: config.env }, pino.destination(2));
     const built = await buildApp({ config, database, logger, readiness: { state: 'serving' } });
     try {
-      const row = await upsertPrincipal(database.pool, { orgUnitId: orgUnit, name: 'world', role: 'agent' });
-      const principal = { id: row.id, name: row.name, kind: row.kind, role: row.role, orgUnitId: orgUnit, via: { kind: 'api_token', tokenId: 'in-process' } } as const;
+      const principal = await worldPrincipal(database.pool, orgUnit);
       const summary = await drive(context, world, args, {
         levers: databaseLevers(database.pool, { orgUnitId: orgUnit, world, payoutEveryDays: args.payoutEvery }),
         sink: inProcessSink(built.ingestion, principal),

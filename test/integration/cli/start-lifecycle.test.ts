@@ -73,8 +73,18 @@ describe('bos start', () => {
     expect(tokens.map((match) => match[1])).toEqual(['founder', 'operator', 'viewer', 'agent']);
     const response = await fetch(`${url}/api/org-units/lsn_main`, { headers: { authorization: `Bearer ${tokens[0]?.[2]}` } });
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ id: 'lsn_main', counts: { products: 240, creators: 36, principals: 4 } });
+    // Four principals, one per role, and the simulated shop's own agent.
+    expect(await response.json()).toMatchObject({ id: 'lsn_main', counts: { products: 240, creators: 36, principals: 5 } });
   });
+
+  it('runs the simulated shop beside the server: its events stream in without being asked', async () => {
+    expect(server.stdout()).toContain('the simulated shop runs for lsn_main');
+    const founder = [...server.stdout().matchAll(/^ {2}founder +(bos_\S+)$/gm)][0]?.[1];
+    const head = async () => (await (await fetch(`${url}/api/org-units/lsn_main`, { headers: { authorization: `Bearer ${founder}` } })).json()) as { streamSeq: number };
+    const deadline = Date.now() + 60_000;
+    while ((await head()).streamSeq === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 500));
+    expect((await head()).streamSeq).toBeGreaterThan(0);
+  }, 90_000);
 
   it('keeps a second process off its data directory, naming itself as the holder', async () => {
     const second = await runCli(['migrate'], { BOS_DATA_DIR: dataDir });
