@@ -38,9 +38,10 @@ export class CalibrationDataError extends Error {
 }
 
 export const minTrainingDays = 14;
-/** Demand fit settings: within-category spread of elasticities (the shrinkage prior) and optimiser steps. */
-const elasticitySpread = 0.5;
-const demandSteps = 600;
+/** Demand fit settings: the first pass's within-category spread of elasticities (a loose shrinkage prior), its floor, and optimiser steps. */
+const looseSpread = 1;
+const minSpread = 0.05;
+const demandSteps = 300;
 const fraudSteps = 300;
 /** Fewest labelled orders (and frauds among them) the fraud model is fitted from. */
 const minFraudOrders = 200;
@@ -56,7 +57,7 @@ export async function calibrateModels(fitter: ModelFitter, input: CalibrationInp
   }
   const training = historyDays(history, 0, trainingDays);
   const holdout = historyDays(history, trainingDays, holdoutDays);
-  const fit = await fitter.fitDemand({
+  const fitInput = {
     products: training.skus.length,
     days: training.days,
     categories: training.categories.length,
@@ -65,13 +66,18 @@ export async function calibrateModels(fitter: ModelFitter, input: CalibrationInp
     units: Float32Array.from(training.units),
     logPrice: Float32Array.from(training.logPrice),
     reach: Float32Array.from(training.reach),
-    dispersion: priors.demand.dispersion,
     priorElasticity: priors.pricing.defaultElasticity,
-    elasticitySpread,
     steps: demandSteps,
-  });
+  };
+  // Two passes (empirical Bayes): the first, on the prior's overdispersion and a loose
+  // spread, measures how noisy the days are and how far products' elasticities really
+  // differ within a category; the second fits with those.
+  const first = await fitter.fitDemand({ ...fitInput, dispersion: priors.demand.dispersion, elasticitySpread: looseSpread });
+  const firstDispersion = momentDispersion(training, first);
+  const spread = withinCategorySpread(training, first, elasticityErrors(training, first, firstDispersion, looseSpread));
+  const fit = await fitter.fitDemand({ ...fitInput, dispersion: clamp(firstDispersion, 0.5, 1000), elasticitySpread: spread });
   const dispersion = momentDispersion(training, fit);
-  const standardErrors = elasticityErrors(training, fit, dispersion);
+  const standardErrors = elasticityErrors(training, fit, dispersion, spread);
   const demandBacktest = backtestDemand(holdout, fit);
 
   const competitorMean = meanCompetitorFactor(priors.pricing);
@@ -111,7 +117,7 @@ export async function calibrateModels(fitter: ModelFitter, input: CalibrationInp
     },
     backtest: {
       demand: { ...demandBacktest, holdoutDays, dispersion: round(dispersion, 3), meanLogLoss: round(fit.loss, 4) },
-      pricing: { medianElasticityStandardError: round(median(Object.values(elasticityStandardError)), 4) },
+      pricing: { medianElasticityStandardError: round(median(Object.values(elasticityStandardError)), 4), withinCategorySpread: round(spread, 4) },
       creator: { liftPerReach: fit.liftPerReach },
       fraud: fraud.backtest,
       payout: payout.backtest,
@@ -180,7 +186,7 @@ function momentDispersion(history: DemandHistory, fit: DemandFit): number {
 }
 
 /** Each product's elasticity standard error from the Fisher information of its own days (weights μ / (1 + μ / r)). */
-function elasticityErrors(history: DemandHistory, fit: DemandFit, dispersion: number): Float64Array {
+function elasticityErrors(history: DemandHistory, fit: DemandFit, dispersion: number, spread: number): Float64Array {
   const expected = expectedUnits(history, fit);
   const { days } = history;
   return Float64Array.from(history.skus, (_, p) => {
@@ -195,9 +201,21 @@ function elasticityErrors(history: DemandHistory, fit: DemandFit, dispersion: nu
       wx += weight * x;
       wxx += weight * x * x;
     }
-    const information = w > 0 ? wxx - (wx * wx) / w + 1 / elasticitySpread ** 2 : 1 / elasticitySpread ** 2;
+    const information = (w > 0 ? wxx - (wx * wx) / w : 0) + 1 / spread ** 2;
     return Math.sqrt(1 / information);
   });
+}
+
+/** How far elasticities differ within a category beyond what their standard errors explain: var(offsets) − mean(SE²). */
+function withinCategorySpread(history: DemandHistory, fit: DemandFit, errors: Float64Array): number {
+  let squares = 0;
+  let noise = 0;
+  history.skus.forEach((_, p) => {
+    squares += ((fit.elasticity[p] as number) - (fit.categoryElasticity[history.categoryOf[p] as number] as number)) ** 2;
+    noise += (errors[p] as number) ** 2;
+  });
+  const count = Math.max(1, history.skus.length);
+  return Math.max(minSpread, Math.sqrt(Math.max(0, squares / count - noise / count)));
 }
 
 function normalisedSeason(logSeason: readonly number[]): { multipliers: number[]; scale: number } {

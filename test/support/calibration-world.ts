@@ -5,10 +5,11 @@ import { seededRandom } from '../../engine/kernel/index.js';
 import { stableUuid } from './twin-shop.js';
 
 /**
- * A world whose shop experiments with its prices, run in process: each product's price is
- * redrawn every `priceDays` days, log-uniformly within ±`priceSpread` of its catalog price
- * (without price changes, elasticity cannot be told apart from anything else). Ads stay
- * off; the creators run their own streams. For calibration quality tests.
+ * A world whose shop experiments with its prices, run in process: for its first
+ * `experimentDays` days each product's price is redrawn daily, log-uniformly within
+ * ±`priceSpread` of its catalog price (without price changes, elasticity cannot be told
+ * apart from anything else); after that it sells at catalog prices. Ads stay off; the
+ * creators run their own streams. For calibration quality tests.
  */
 export type ExperimentingShop = Readonly<{ world: World; catalog: Catalog; days: readonly DayResult[]; events: readonly HistoryEvent[] }>;
 
@@ -17,15 +18,15 @@ export function priceOf(world: World, sku: string, catalogPrice: number, period:
   return Math.max(1, Math.round(catalogPrice * Math.exp(spread * (2 * random.next() - 1))));
 }
 
-export function experimentingLevers(world: World, options: { priceSpread: number; priceDays: number }): (state: WorldState) => DayLevers {
+export function experimentingLevers(world: World, options: { priceSpread: number; experimentDays: number }): (state: WorldState) => DayLevers {
   return (state) => {
-    const period = Math.floor(state.dayIndex / options.priceDays);
-    const pricesMinor = Object.fromEntries(world.catalog.products.map((p) => [p.sku, priceOf(world, p.sku, p.priceMinor, period, options.priceSpread)]));
+    const experimenting = state.dayIndex < options.experimentDays;
+    const pricesMinor = experimenting ? Object.fromEntries(world.catalog.products.map((p) => [p.sku, priceOf(world, p.sku, p.priceMinor, state.dayIndex, options.priceSpread)])) : {};
     return { pricesMinor, adSpendMinor: 0, streams: houseStreams(world.catalog, world.seed, state.date), payoutEveryDays: 7 };
   };
 }
 
-export function runExperimentingShop(options: { seed: string; products: number; creators: number; days: number; startDate: string; priceSpread: number; priceDays: number }): ExperimentingShop {
+export function runExperimentingShop(options: { seed: string; products: number; creators: number; days: number; startDate: string; priceSpread: number; experimentDays: number }): ExperimentingShop {
   const catalog = generateCatalog({ seed: 1, products: options.products, creators: options.creators });
   const world = createWorld({ seed: options.seed, catalog });
   const { days } = simulateDays(world, { startDate: options.startDate, days: options.days, levers: experimentingLevers(world, options) });
