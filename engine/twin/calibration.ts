@@ -78,7 +78,7 @@ export async function calibrateModels(fitter: ModelFitter, input: CalibrationInp
   const fit = await fitter.fitDemand({ ...fitInput, dispersion: clamp(firstDispersion, 0.5, 1000), elasticitySpread: spread });
   const dispersion = momentDispersion(training, fit);
   const standardErrors = elasticityErrors(training, fit, dispersion, spread);
-  const demandBacktest = backtestDemand(holdout, fit);
+  const demandBacktest = backtestDemand(holdout, fit, chargedBackShare(events, window, trainingDays, priors.fraud.chargebackDelayDays[1]));
 
   const competitorMean = meanCompetitorFactor(priors.pricing);
   const season = normalisedSeason(fit.logSeason);
@@ -149,8 +149,12 @@ export function expectedUnits(history: DemandHistory, fit: DemandFit): Float64Ar
   return out;
 }
 
-/** Revenue the fit expects over the hold-out days (at the prices they sold at) against what was sold. */
-function backtestDemand(holdout: DemandHistory, fit: DemandFit): Record<string, number | null> {
+/**
+ * Revenue the fit expects over the hold-out days (at the prices they sold at) against what
+ * was sold. The hold-out's fraud has not been charged back yet, so its sales count every
+ * order; the expectation is grossed up by the share of revenue charged back in the past.
+ */
+function backtestDemand(holdout: DemandHistory, fit: DemandFit, fraudShare: number): Record<string, number | null> {
   const expected = expectedUnits(holdout, fit);
   const { days } = holdout;
   const predictedByDay = new Float64Array(days);
@@ -162,6 +166,10 @@ function backtestDemand(holdout: DemandHistory, fit: DemandFit): Record<string, 
       actualByDay[d] = (actualByDay[d] as number) + (holdout.revenueMinor[at] as number);
     }
   }
+  const grossUp = 1 / (1 - Math.min(0.5, fraudShare));
+  predictedByDay.forEach((value, d) => {
+    predictedByDay[d] = value * grossUp;
+  });
   const predicted = predictedByDay.reduce((s, v) => s + v, 0);
   const actual = actualByDay.reduce((s, v) => s + v, 0);
   const daily = Array.from(actualByDay).flatMap((a, d) => (a > 0 ? [Math.abs((predictedByDay[d] as number) - a) / a] : []));
@@ -171,6 +179,22 @@ function backtestDemand(holdout: DemandHistory, fit: DemandFit): Record<string, 
     revenueError: actual > 0 ? round((predicted - actual) / actual, 4) : null,
     dailyRevenueMape: daily.length > 0 ? round(daily.reduce((s, v) => s + v, 0) / daily.length, 4) : null,
   };
+}
+
+/** Share of revenue charged back among orders old enough for their chargebacks to have come (before `days`). */
+function chargedBackShare(events: readonly HistoryEvent[], window: DayWindow, days: number, maturityDays: number): number {
+  const charged = new Set(events.filter((e) => e.type === 'chargeback.received').map((e) => String(e.payload.orderId)));
+  let all = 0;
+  let lost = 0;
+  for (const e of events) {
+    if (e.type !== 'order.placed') continue;
+    const day = Math.floor((e.occurredAtMs - window.fromMs) / 86_400_000);
+    if (day < 0 || day >= days - maturityDays) continue;
+    const revenue = (Number(e.payload.quantity) || 0) * (Number(e.payload.unitPriceMinor) || 0);
+    all += revenue;
+    if (charged.has(String(e.payload.orderId))) lost += revenue;
+  }
+  return all > 0 ? lost / all : 0;
 }
 
 /** Method-of-moments gamma shape: Var(y) = μ + μ²/r. */
