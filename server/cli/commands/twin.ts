@@ -1,5 +1,6 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import pino from 'pino';
+import { findOrgUnit } from '../../../db/queries/org-units.js';
 import { upsertPrincipal } from '../../../db/queries/principals.js';
 import { maxDurationDays, payoutFrequencies, type PayoutFrequency, type ScenarioChanges } from '../../../engine/twin/index.js';
 import { buildApp, type BuiltApp } from '../../app.js';
@@ -8,6 +9,7 @@ import { createLogger } from '../../logging.js';
 import { calibrationLimits, defaultCalibration } from '../../twin/calibration-service.js';
 import type { CliContext } from '../context.js';
 import { applyMigrations, withDatabase } from '../database.js';
+import { CliError } from '../failures.js';
 import { orgUnitId, text, wholeNumber } from '../options.js';
 import { defaultOrgUnit } from './seed.js';
 
@@ -91,6 +93,7 @@ async function withTwin<T>(context: CliContext, orgUnit: string, work: (built: B
   const config = context.config();
   return withDatabase(context, async (database) => {
     await applyMigrations(context, database);
+    if (!(await findOrgUnit(database.pool, orgUnit))) throw new CliError(`Org unit ${orgUnit} was not found: create it with \`bos seed\` or \`bos world run\``);
     const logger = createLogger({ logLevel: 'warn', env: config.env }, pino.destination(2));
     const built = await buildApp({ config, database, logger, readiness: { state: 'serving' } });
     try {
