@@ -169,7 +169,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake() });
   const models = createLazyModelPool({ ...(config.twin.threads ? { threads: config.twin.threads } : {}), ...(config.twin.backend ? { backend: config.twin.backend } : {}) });
   const twin = createTwinService({ pool: database.pool, runner: models, publish, clock, policySets: governance.policySets, logger });
-  const calibration = createCalibrationService({ pool: database.pool });
+  const calibration = createCalibrationService({ pool: database.pool, fitter: models, twin, clock });
   const forecast = twinForecast(twin);
   const decisions = createDecisionService({ pool: database.pool, governance, router: tools, clock, publish, forecast });
   const policies = createPolicyService({ pool: database.pool, governance, audit, clock, forecast });

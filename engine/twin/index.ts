@@ -29,3 +29,17 @@ export { defaultThresholds, thresholdsFromPolicies, type RiskThresholds, type Th
 export { risksOf, type Risks } from './risks.js';
 export { comparisonSamples, isUnchanged, kernelVersion, simulate, type Impact, type SimulationInput, type SimulationReport } from './simulate.js';
 export { gridScenarios, maxSweepScenarios, sweep, type SweepGrid, type SweepInput, type SweepReport, type SweepScenarioResult } from './sweep.js';
+export { dayIndexOf, demandHistory, historyDays, historyEventTypes, type DayWindow, type DemandHistory, type HistoryEvent, type PriceList } from './history.js';
+export { fraudFeatureNames, fraudFeatureVector, fraudScore, labelledOrders, rocAuc, type FraudFeatureName, type LabelledOrders } from './fraud-features.js';
+export type { DemandFit, DemandFitInput, FraudFit, FraudFitInput, ModelFitter } from './model-fitter.js';
+export {
+  CalibrationDataError,
+  calibrateModels,
+  calibratedModels,
+  expectedUnits,
+  meanCompetitorFactor,
+  minTrainingDays,
+  type CalibratedModel,
+  type CalibrationInput,
+  type CalibrationResult,
+} from './calibration.js';

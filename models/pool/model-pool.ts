@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import type { KernelRequest, KernelResult, ModelRunner } from '../../engine/twin/index.js';
+import type { DemandFit, KernelRequest, KernelResult, ModelFitter, ModelRunner } from '../../engine/twin/index.js';
 import type { BackendName } from '../backend-names.js';
 import { chunkRequest, chunksOf, mergeOutputs } from './chunks.js';
 import { PoolClosedError, WorkerExitedError, rebuildWorkerError, workerReplySchema, type WorkerProbe, type WorkerReply, type WorkerRequest } from './protocol.js';
@@ -16,6 +16,7 @@ export type ModelPoolOptions = Readonly<{
 }>;
 
 export type ModelPool = ModelRunner &
+  ModelFitter &
   Readonly<{
     threads: number;
     /** One worker's backend and memory. */
@@ -99,6 +100,20 @@ export function createModelPool(options: ModelPoolOptions = {}): ModelPool {
 
   let backendName: Promise<string> | undefined;
 
+  async function fitDemand(input: Parameters<ModelFitter['fitDemand']>[0]): Promise<DemandFit> {
+    const reply = await send({ kind: 'fit-demand', input });
+    if (!reply.ok) throw rebuildWorkerError(reply.error);
+    if (reply.result.kind !== 'fit-demand') throw new WorkerExitedError('a model worker answered a fit with something else');
+    return reply.result.fit;
+  }
+
+  async function fitFraud(input: Parameters<ModelFitter['fitFraud']>[0]) {
+    const reply = await send({ kind: 'fit-fraud', input });
+    if (!reply.ok) throw rebuildWorkerError(reply.error);
+    if (reply.result.kind !== 'fit-fraud') throw new WorkerExitedError('a model worker answered a fit with something else');
+    return reply.result.fit;
+  }
+
   return {
     threads,
     async run(request) {
@@ -112,6 +127,8 @@ export function createModelPool(options: ModelPoolOptions = {}): ModelPool {
       return backendName;
     },
     probe,
+    fitDemand,
+    fitFraud,
     workers: () => piscina.threads,
     async warm(request) {
       await Promise.all(Array.from({ length: threads }, () => runOne(request)));

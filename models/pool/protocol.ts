@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { kernelOutputNames, modelNames, type KernelOutputName, type KernelRequest } from '../../engine/twin/index.js';
+import { kernelOutputNames, modelNames, type DemandFitInput, type FraudFitInput, type KernelOutputName, type KernelRequest } from '../../engine/twin/index.js';
 import { backendNames } from '../backend-names.js';
 
 /**
@@ -80,11 +80,47 @@ const kernelRequestSchema = z
     });
   });
 
+const i32 = z.custom<Int32Array>((value) => value instanceof Int32Array, 'must be an Int32Array');
+const positiveCount = z.number().int().min(1);
+
+const demandFitInputSchema = z
+  .object({
+    products: positiveCount,
+    days: positiveCount,
+    categories: positiveCount,
+    categoryOf: i32,
+    weekday: i32,
+    units: f32,
+    logPrice: f32,
+    reach: f32,
+    dispersion: z.number().positive(),
+    priorElasticity: z.number(),
+    elasticitySpread: z.number().positive(),
+    steps: positiveCount,
+  })
+  .superRefine((input, context) => {
+    const cells = input.products * input.days;
+    if (input.units.length !== cells || input.logPrice.length !== cells) context.addIssue({ code: 'custom', message: 'needs products × days units and prices', path: ['units'] });
+    if (input.reach.length !== input.categories * input.days) context.addIssue({ code: 'custom', message: 'needs categories × days reach', path: ['reach'] });
+    if (input.categoryOf.length !== input.products || input.categoryOf.some((c) => c < 0 || c >= input.categories)) context.addIssue({ code: 'custom', message: 'needs a category index per product', path: ['categoryOf'] });
+    if (input.weekday.length !== input.days || input.weekday.some((w) => w < 0 || w > 6)) context.addIssue({ code: 'custom', message: 'needs a weekday (0–6) per day', path: ['weekday'] });
+  });
+
+const fraudFitInputSchema = z
+  .object({ features: f32, labels: u8, count: positiveCount, width: positiveCount, steps: positiveCount })
+  .refine((input) => input.features.length === input.count * input.width && input.labels.length === input.count, { message: 'needs count × width features and count labels', path: ['features'] });
+
 export const workerRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('run'), id: count, request: kernelRequestSchema }),
   z.object({ kind: z.literal('probe'), id: count }),
+  z.object({ kind: z.literal('fit-demand'), id: count, input: demandFitInputSchema }),
+  z.object({ kind: z.literal('fit-fraud'), id: count, input: fraudFitInputSchema }),
 ]);
-export type WorkerRequest = { kind: 'run'; id: number; request: KernelRequest } | { kind: 'probe'; id: number };
+export type WorkerRequest =
+  | { kind: 'run'; id: number; request: KernelRequest }
+  | { kind: 'probe'; id: number }
+  | { kind: 'fit-demand'; id: number; input: DemandFitInput }
+  | { kind: 'fit-fraud'; id: number; input: FraudFitInput };
 
 const backendSchema = z.enum(backendNames);
 
@@ -112,6 +148,11 @@ export const workerReplySchema = z.discriminatedUnion('ok', [
         outputs: z.object(Object.fromEntries(kernelOutputNames.map((name) => [name, f64])) as Record<KernelOutputName, typeof f64>),
       }),
       z.object({ kind: z.literal('probe'), probe: workerProbeSchema }),
+      z.object({
+        kind: z.literal('fit-demand'),
+        fit: z.object({ logBase: f64, elasticity: f64, categoryElasticity: f64, logSeason: z.array(z.number()).length(7), liftPerReach: z.number(), loss: z.number() }),
+      }),
+      z.object({ kind: z.literal('fit-fraud'), fit: z.object({ intercept: z.number(), weights: f64, loss: z.number() }) }),
     ]),
   }),
   z.object({ ok: z.literal(false), id: count, error: z.object({ name: z.enum(workerErrorNames), message: z.string() }) }),

@@ -3,6 +3,8 @@ import { runInNewContext } from 'node:vm';
 import { workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend, type BackendName } from '../backend.js';
+import { fitDemand } from '../fit/demand-fit.js';
+import { fitFraud } from '../fit/fraud-fit.js';
 import { runMonteCarlo } from '../kernel/monte-carlo.js';
 import { createNoiseCache } from '../noise/noise-cache.js';
 import { workerRequestSchema, type WorkerReply } from './protocol.js';
@@ -45,6 +47,11 @@ export default async function handle(message: unknown): Promise<WorkerReply> {
         result: { kind: 'probe', probe: { backend: name, tensors: memory.numTensors, tensorBytes: memory.numBytes, heapUsedBytes: getHeapStatistics().used_heap_size, noiseCacheBytes: noise.bytes() } },
       };
     }
+    if (request.kind === 'fit-demand') {
+      const fit = fitDemand(request.input);
+      return { ok: true, id, result: { kind: 'fit-demand', fit: { ...fit, logSeason: [...fit.logSeason] } } };
+    }
+    if (request.kind === 'fit-fraud') return { ok: true, id, result: { kind: 'fit-fraud', fit: fitFraud(request.input) } };
     const outputs = runMonteCarlo(request.request, noise.blockFor(request.request));
     return { ok: true, id, result: { kind: 'run', backend: name, outputs } };
   } catch (error) {

@@ -6,6 +6,7 @@ import { registerReplayCommand } from './commands/replay.js';
 import { registerSeedCommand } from './commands/seed.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTokenCommands } from './commands/token.js';
+import { registerTwinCommands } from './commands/twin.js';
 import { registerWorldCommands } from './commands/world.js';
 import type { CliContext } from './context.js';
 import { describeFailure, type ExitCode } from './failures.js';
@@ -30,6 +31,7 @@ export function buildProgram(context: CliContext): Command {
   registerAuditCommands(program, context);
   registerReplayCommand(program, context);
   registerWorldCommands(program, context);
+  registerTwinCommands(program, context);
   return program;
 }
 

@@ -189,3 +189,16 @@ export const calibrationStatusDto = z.object({
   }),
 });
 export type CalibrationStatusDto = z.infer<typeof calibrationStatusDto>;
+
+/** What `bos twin calibrate` (CalibrationService.calibrate) reports. */
+export type CalibrationRunDto = Readonly<{
+  orgUnitId: string;
+  trainingFrom: string;
+  trainingTo: string;
+  holdoutFrom: string;
+  holdoutTo: string;
+  events: number;
+  models: readonly Readonly<{ model: string; version: number; backtestError: Record<string, unknown> }>[];
+  prediction: Readonly<{ id: string; simulationId: string; windowStart: string; windowEnd: string; revenue: Readonly<{ mean: number; p5: number; p50: number; p95: number }> }>;
+  resolvedPredictions: number;
+}>;

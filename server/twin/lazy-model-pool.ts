@@ -1,4 +1,4 @@
-import type { KernelRequest, KernelResult, ModelRunner } from '../../engine/twin/index.js';
+import type { KernelRequest, KernelResult, ModelFitter, ModelRunner } from '../../engine/twin/index.js';
 import { createModelPool, type ModelPool, type ModelPoolOptions, type WorkerProbe } from '../../models/index.js';
 
 /**
@@ -6,6 +6,7 @@ import { createModelPool, type ModelPool, type ModelPoolOptions, type WorkerProb
  * compiles its WebAssembly (seconds), which a server that never simulates should not pay.
  */
 export type LazyModelPool = ModelRunner &
+  ModelFitter &
   Readonly<{
     started(): boolean;
     probe(): Promise<WorkerProbe>;
@@ -24,6 +25,8 @@ export function createLazyModelPool(options: ModelPoolOptions = {}): LazyModelPo
   return {
     run: async (request: KernelRequest): Promise<KernelResult> => get().run(request),
     backend: async () => get().backend(),
+    fitDemand: async (input) => get().fitDemand(input),
+    fitFraud: async (input) => get().fitFraud(input),
     probe: async () => get().probe(),
     warm: async (request) => get().warm(request),
     started: () => pool !== undefined,

@@ -1,0 +1,64 @@
+/**
+ * One `simulate` for lsn_main (the 240-product catalog, a week of the world's events) over
+ * 30 days, through the twin service: read the shop from the database, run the scenario
+ * with early stopping plus its no-change and neighbour comparisons in the worker pool,
+ * store it. p50 of 15 calls after a warm-up, against the same simulation's compute alone
+ * (engine simulate on the pool, no database), measured in the same run. Uses DATABASE_URL
+ * when set, else PGlite. Target: p50 ≤ 50 ms.
+ */
+import { defaultThresholds, scenarioSchema, simulate } from '../engine/twin/index.js';
+import { buildApp } from '../server/app.js';
+import { seedOrgUnit } from '../server/cli/commands/seed.js';
+import { loadConfig } from '../server/config/config.js';
+import { createLogger } from '../server/logging.js';
+import { createTestDatabase } from '../test/support/database.js';
+import { storeWorldEvents } from '../test/support/twin-world.js';
+import { createWorld, simulateDays } from '../engine/world/simulation.js';
+import { printReport } from './support/report.js';
+
+const orgUnitId = 'lsn_main';
+const db = await createTestDatabase();
+await seedOrgUnit(db.pool, { orgUnitId, name: 'Live Shopping Network', seed: 1, products: 240, creators: 36 }, { now: Date.now(), progress: () => {} });
+const world = createWorld({ seed: 'bench' });
+await storeWorldEvents(db.pool, orgUnitId, simulateDays(world, { startDate: '2026-01-05', days: 7 }).days);
+const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+const built = await buildApp({ config, database: db, logger: createLogger(config), readiness: { state: 'serving' } });
+await built.app.ready();
+
+const scenario = { changes: { priceChange: 5 }, duration: 30, description: 'bench: 5% dearer for 30 days' };
+const calls = 15;
+const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+await built.twin.simulate('bench', orgUnitId, { scenario });
+const serviceMs: number[] = [];
+let samples = 0;
+for (let i = 0; i < calls; i += 1) {
+  const started = performance.now();
+  const result = await built.twin.simulate('bench', orgUnitId, { scenario });
+  serviceMs.push(performance.now() - started);
+  samples = result.samples ?? 0;
+}
+
+const reading = await built.twin.read(orgUnitId);
+const parsed = scenarioSchema.parse(scenario);
+const computeMs: number[] = [];
+for (let i = 0; i < calls; i += 1) {
+  const started = performance.now();
+  await simulate(built.models, { state: reading.state, params: reading.params, scenario: parsed, seed: 1, thresholds: defaultThresholds });
+  computeMs.push(performance.now() - started);
+}
+const backend = await built.models.backend();
+await built.app.close();
+await db.close();
+
+printReport({
+  name: 'twin-simulate',
+  metric: `p50 of ${calls} twin simulate calls for ${orgUnitId} (240 products, 30 days, early stopping: ${samples} samples)`,
+  value: p50(serviceMs),
+  unit: 'ms',
+  backend,
+  baseline: 'the same simulation computed alone (engine simulate on the pool, no database read or write)',
+  baselineValue: p50(computeMs),
+  ratio: p50(computeMs) / p50(serviceMs),
+  target: 'p50 ≤ 50 ms',
+});
