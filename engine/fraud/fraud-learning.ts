@@ -60,3 +60,16 @@ export function thresholdFromGoodOrders(model: FraudModel, good: readonly FraudS
   const threshold = Math.min(high, Math.max(low, boundary + 1e-9));
   return threshold === model.threshold ? model : { ...model, version: model.version + 1, threshold };
 }
+
+/** An order whose chargeback window passed without one is taken as good (most chargebacks come within a week). */
+export const clearingWindowDays = 7;
+/** How many of the most recently cleared orders the threshold is set from. */
+export const thresholdSampleSize = 5_000;
+
+/** What one learning round sees: new labelled outcomes, and the recently cleared orders for the threshold. */
+export type LearningRound = Readonly<{ outcomes: readonly FraudOutcome[]; cleared: readonly FraudSignals[] }>;
+
+/** The weights learn from the outcomes first, then the threshold is set on the new weights. */
+export function learnRound(model: FraudModel, round: LearningRound, options: LearningOptions = defaultLearningOptions): FraudModel {
+  return thresholdFromGoodOrders(learnFromOutcomes(model, round.outcomes, options), round.cleared, options);
+}

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { fraudSignalNames, type FraudSignalName, type FraudSignals } from './order-signals.js';
 
 /**
@@ -53,3 +54,14 @@ export function scoreOrder(model: FraudModel, signals: FraudSignals): FraudScore
     .map((d) => d.name);
   return { score, block: score >= model.threshold, drivers };
 }
+
+const finite = z.number().finite();
+
+/** The stored form, checked on the way in: a model that does not parse is never used to block anyone. */
+export const fraudModelSchema: z.ZodType<FraudModel> = z.object({
+  version: z.number().int().min(1),
+  intercept: finite,
+  weights: z.object(Object.fromEntries(fraudSignalNames.map((name) => [name, finite])) as Record<FraudSignalName, typeof finite>).strict(),
+  threshold: z.number().gt(0).lt(1),
+  learnt: z.object({ fraud: z.number().int().min(0), good: z.number().int().min(0) }),
+});
