@@ -139,3 +139,7 @@ export async function recentGoodOrderFeatures(db: CommonQueryMethods, args: { or
      ORDER BY f.labelled_at DESC, o.placed_at DESC, o.id
      LIMIT ${args.limit}`);
 }
+
+export async function skuInCatalog(db: CommonQueryMethods, args: { orgUnitId: string; sku: string }): Promise<boolean> {
+  return db.exists(sql.unsafe`SELECT 1 FROM products WHERE org_unit_id = ${args.orgUnitId} AND sku = ${args.sku}`);
+}
