@@ -143,3 +143,9 @@ export async function recentGoodOrderFeatures(db: CommonQueryMethods, args: { or
 export async function skuInCatalog(db: CommonQueryMethods, args: { orgUnitId: string; sku: string }): Promise<boolean> {
   return db.exists(sql.unsafe`SELECT 1 FROM products WHERE org_unit_id = ${args.orgUnitId} AND sku = ${args.sku}`);
 }
+
+/** When a stored business event happened in the shop's time (its occurred_at). */
+export async function eventOccurredAt(db: CommonQueryMethods, args: { orgUnitId: string; id: string }): Promise<Date | null> {
+  return db.maybeOneFirst(sql.type(z.object({ occurred_at: z.date() }))`
+    SELECT occurred_at FROM events WHERE org_unit_id = ${args.orgUnitId} AND id = ${args.id}`);
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { clearQuietOrders, findFraudModel, findOrderByExternalId, findScoredOrder, hasChargeback, labelOrder, recentGoodOrderFeatures, saveFraudModel } from '../../../db/queries/fraud.js';
+import { clearQuietOrders, eventOccurredAt, findFraudModel, findOrderByExternalId, findScoredOrder, hasChargeback, labelOrder, recentGoodOrderFeatures, saveFraudModel } from '../../../db/queries/fraud.js';
 import {
   clearingWindowDays,
   fraudSignals,
@@ -13,7 +13,7 @@ import {
   type FraudSignals,
 } from '../../../engine/fraud/index.js';
 import { defineTool, type ToolExecutionContext } from '../tool-implementation.js';
-import { businessToolDefaults, isoTimestamp, nowOf, refuse, uuidField } from './tool-defaults.js';
+import { businessToolDefaults, nowOf, refuse, uuidField } from './tool-defaults.js';
 import { currentFraudModel } from './fraud-scoring.js';
 
 /**
@@ -49,7 +49,7 @@ export const learnChargebackTool = defineTool({
     ...businessToolDefaults,
     name: 'fraud.learn_chargeback',
     description: 'Labels a charged-back order as fraud, clears orders whose chargeback window passed, and updates the fraud model and threshold.',
-    input: z.object({ orderId: z.string().trim().min(1).max(200), occurredAt: isoTimestamp }).strict(),
+    input: z.object({ orderId: z.string().trim().min(1).max(200), eventId: uuidField }).strict(),
     output: learnOutput,
     effect: 'write',
     risk: 'low',
@@ -57,10 +57,12 @@ export const learnChargebackTool = defineTool({
   async execute(context, input) {
     const { db, orgUnitId } = context;
     const at = nowOf(context.clock);
+    const occurredAt = await eventOccurredAt(db, { orgUnitId, id: input.eventId });
+    if (occurredAt === null) throw refuse(`event ${input.eventId} does not exist in this org unit`);
     const order = await findOrderByExternalId(db, { orgUnitId, externalId: input.orderId });
     const outcomes: FraudOutcome[] = [];
     // The window is measured in the shop's time (the chargeback's), so a replayed or accelerated shop clears alike.
-    const cleared = await clearQuietOrders(db, { orgUnitId, placedBefore: new Date(Date.parse(input.occurredAt) - clearingWindowDays * dayMs), at });
+    const cleared = await clearQuietOrders(db, { orgUnitId, placedBefore: new Date(occurredAt.getTime() - clearingWindowDays * dayMs), at });
     // A blocked order that cleared sets the threshold but teaches no weights: blocked fraud could not have charged back.
     for (const row of cleared) if (!row.was_blocked) outcomes.push({ signals: fraudSignals(row.features), fraud: false });
     let labelled = false;

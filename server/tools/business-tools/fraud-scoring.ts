@@ -1,11 +1,11 @@
 import { z } from 'zod';
-import { findFraudModel, findScoredOrder, recordScoredOrder, skuInCatalog } from '../../../db/queries/fraud.js';
+import { eventOccurredAt, findFraudModel, findScoredOrder, recordScoredOrder, skuInCatalog } from '../../../db/queries/fraud.js';
 import { insertIncident } from '../../../db/queries/incidents.js';
 import { fraudSignalNames, fraudSignals, priorFraudModel, scoreOrder } from '../../../engine/fraud/index.js';
 import { eventPayloads } from '../../contracts/events.js';
 import { checkOpenInput } from '../../governance/incident-service.js';
 import { defineTool, type ToolReadContext } from '../tool-implementation.js';
-import { businessToolDefaults, isoTimestamp, nowOf, refuse, uuidField } from './tool-defaults.js';
+import { businessToolDefaults, nowOf, refuse, uuidField } from './tool-defaults.js';
 
 /**
  * Fraud detection's scoring tools (wf_fraud_detection): score an order as it is placed, and
@@ -13,8 +13,8 @@ import { businessToolDefaults, isoTimestamp, nowOf, refuse, uuidField } from './
  * block itself is `orders.block`.
  */
 
-/** The order.placed payload as the shop posted it, and when it was placed. */
-const scoreInput = eventPayloads['order.placed'].extend({ placedAt: isoTimestamp });
+/** The order.placed payload as the shop posted it, and the stored event (whose time is when the order was placed). */
+const scoreInput = eventPayloads['order.placed'].extend({ eventId: uuidField });
 
 const scoreOutput = z.object({
   orderId: uuidField,
@@ -39,10 +39,13 @@ export const scoreOrderTool = defineTool({
     risk: 'low',
   },
   async precondition(context, input) {
+    if ((await eventOccurredAt(context.db, { orgUnitId: context.orgUnitId, id: input.eventId })) === null) return `event ${input.eventId} does not exist in this org unit`;
     const known = await skuInCatalog(context.db, { orgUnitId: context.orgUnitId, sku: input.sku });
     return known ? undefined : `sku ${input.sku} is not in this org unit's catalog`;
   },
   async execute(context, input) {
+    const placedAt = await eventOccurredAt(context.db, { orgUnitId: context.orgUnitId, id: input.eventId });
+    if (placedAt === null) throw refuse(`event ${input.eventId} does not exist in this org unit`);
     const model = await currentFraudModel(context);
     const scored = scoreOrder(model, fraudSignals(input.features ?? {}));
     const row = await recordScoredOrder(context.db, {
@@ -57,7 +60,7 @@ export const scoreOrderTool = defineTool({
       features: input.features ?? {},
       score: scored.score,
       modelVersion: model.version,
-      placedAt: new Date(input.placedAt),
+      placedAt,
     });
     if (row === null) throw refuse(`sku ${input.sku} is not in this org unit's catalog`);
     // An order recorded before keeps the score it was first given.
