@@ -1,4 +1,4 @@
-import { scoreOrder, type FraudModel } from './fraud-model.js';
+import { fraudProbability, type FraudModel } from './fraud-model.js';
 import { fraudSignalNames, type FraudSignals } from './order-signals.js';
 
 /** A labelled outcome: a chargeback says fraud; a person's release or a quiet chargeback window says good. */
@@ -36,7 +36,7 @@ export function learnFromOutcomes(model: FraudModel, outcomes: readonly FraudOut
   let fraud = model.learnt.fraud;
   let good = model.learnt.good;
   for (const outcome of outcomes) {
-    const { score } = scoreOrder({ ...model, intercept, weights }, outcome.signals);
+    const score = fraudProbability({ ...model, intercept, weights }, outcome.signals);
     const error = (outcome.fraud ? 1 : 0) - score;
     intercept += options.learningRate * error;
     for (const name of fraudSignalNames) weights[name] += options.learningRate * (error * outcome.signals[name] - options.l2 * weights[name]);
@@ -52,7 +52,7 @@ export function learnFromOutcomes(model: FraudModel, outcomes: readonly FraudOut
  */
 export function thresholdFromGoodOrders(model: FraudModel, good: readonly FraudSignals[], options: LearningOptions = defaultLearningOptions): FraudModel {
   if (good.length < options.minGoodForThreshold) return model;
-  const scores = good.map((signals) => scoreOrder(model, signals).score).sort((a, b) => b - a);
+  const scores = good.map((signals) => fraudProbability(model, signals)).sort((a, b) => b - a);
   const allowedBlocks = Math.floor(good.length * options.maxGoodBlockedShare);
   // Just above the score of the highest good order we may not block.
   const boundary = scores[allowedBlocks] ?? 0;

@@ -44,8 +44,13 @@ function logit(model: FraudModel, signals: FraudSignals): number {
   return sum;
 }
 
+/** P(fraud) alone: what learning and the threshold need, without the explanation. */
+export function fraudProbability(model: FraudModel, signals: FraudSignals): number {
+  return sigmoid(logit(model, signals));
+}
+
 export function scoreOrder(model: FraudModel, signals: FraudSignals): FraudScore {
-  const score = sigmoid(logit(model, signals));
+  const score = fraudProbability(model, signals);
   const drivers = fraudSignalNames
     .map((name) => ({ name, push: model.weights[name] * signals[name] }))
     .filter((d) => d.push > 0)

@@ -1,5 +1,5 @@
 export { fraudSignalNames, fraudSignals, type FraudSignalName, type FraudSignals } from './order-signals.js';
-export { fraudModelSchema, priorFraudModel, scoreOrder, type FraudModel, type FraudScore } from './fraud-model.js';
+export { fraudModelSchema, fraudProbability, priorFraudModel, scoreOrder, type FraudModel, type FraudScore } from './fraud-model.js';
 export {
   clearingWindowDays,
   defaultLearningOptions,

@@ -60,6 +60,7 @@ const machine = setup({
     byHand: ({ event }) => outputField(event as DoneEvent, 'orderId') === undefined && outputField(event as DoneEvent, 'verdict') === undefined,
     blocks: ({ event }) => outputField(event as DoneEvent, 'block') === true,
     clears: ({ event }) => outputField(event as DoneEvent, 'verdict') === 'clear',
+    releasedByPerson: ({ event }) => outputField(event as DoneEvent, 'verdict') === 'released_by_person',
   },
 }).createMachine({
   id: 'wf_fraud_detection',
@@ -123,6 +124,7 @@ const machine = setup({
         'tool.done': [
           { guard: 'byHand', target: 'handledByPerson' },
           { guard: 'clears', target: 'releasing', actions: 'recordVerdict' },
+          { guard: 'releasedByPerson', target: 'released', actions: 'recordVerdict' },
           { target: 'held', actions: 'recordVerdict' },
         ],
         'tool.failed': toFailed,
