@@ -27,7 +27,8 @@ import { businessToolDefaults, nowOf, refuse, uuidField } from './tool-defaults.
 
 /** The hold that earmarks a payout's cash while it waits to be posted. */
 export const payoutHoldKey = (payoutId: string) => `payout:${payoutId}:hold`;
-export const payeeAccount = (handle: string) => `creator:${handle}:payable`;
+/** By creator id: handles may hold dots, which account paths do not. */
+export const payeeAccount = (creatorId: string) => `creator:${creatorId}:payable`;
 
 /** What the payout checks read now: the period's reconciliation, the funds, and the risk score. */
 export async function payoutFacts(db: CommonQueryMethods, orgUnitId: string, payout: CreatorPayoutRow) {
@@ -88,7 +89,7 @@ export const assessPayoutTool = defineTool({
     }
     return {
       payoutId: payout.id,
-      payee: payeeAccount(payout.handle),
+      payee: payeeAccount(payout.creator_id),
       amountMinor: payout.amount_minor,
       currency: payout.currency,
       reconciliation: facts.reconciliation.status,

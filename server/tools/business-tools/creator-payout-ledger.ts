@@ -64,7 +64,7 @@ export const holdPayoutTool = defineTool({
       transferKey: accrualKey(payout.id),
       legs: [
         { account: commissionExpense, currency, amountMinor: amount },
-        { account: payeeAccount(payout.handle), currency, amountMinor: -amount },
+        { account: payeeAccount(payout.creator_id), currency, amountMinor: -amount },
       ],
       description: `commission owed to ${payout.handle} for ${payout.period_start} to ${payout.period_end}`,
     });
@@ -124,7 +124,7 @@ export const postCreatorPayoutTool = defineTool({
       orgUnitId: context.orgUnitId,
       transferKey: paymentKey(payout.id),
       legs: [
-        { account: payeeAccount(payout.handle), currency: payout.currency, amountMinor: payout.amount_minor },
+        { account: payeeAccount(payout.creator_id), currency: payout.currency, amountMinor: payout.amount_minor },
         { account: 'platform:cash', currency: payout.currency, amountMinor: -payout.amount_minor },
       ],
       description: `payout to ${payout.handle} for ${payout.period_start} to ${payout.period_end}`,
