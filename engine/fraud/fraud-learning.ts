@@ -22,7 +22,7 @@ export const defaultLearningOptions: LearningOptions = Object.freeze({
   l2: 1e-4,
   maxGoodBlockedShare: 0.02,
   minGoodForThreshold: 200,
-  thresholdRange: Object.freeze([0.05, 0.95]) as readonly [number, number],
+  thresholdRange: Object.freeze<[number, number]>([0.05, 0.95]),
 });
 
 /**

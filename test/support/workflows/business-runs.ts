@@ -44,7 +44,7 @@ export const ended = (run: RunRow) => run.status === 'completed' || run.status =
 
 /** The run's output (its machine's final output), once it has ended. */
 export function outputOf(run: RunRow): Record<string, unknown> {
-  return ((run.snapshot as { machine?: { output?: Record<string, unknown> } } | null)?.machine?.output ?? {}) as Record<string, unknown>;
+  return (run.snapshot as { machine?: { output?: Record<string, unknown> } } | null)?.machine?.output ?? {};
 }
 
 /**
