@@ -11,3 +11,15 @@ export const disputeStatuses = ['open', 'won', 'lost'] as const;
 export type DisputeStatus = (typeof disputeStatuses)[number];
 export const reconciliationStatuses = ['open', 'mismatched', 'reconciled'] as const;
 export type ReconciliationStatus = (typeof reconciliationStatuses)[number];
+export {
+  availableForPayout,
+  commissionEarned,
+  formatMinor,
+  payoutBlockers,
+  payoutRiskLimit,
+  payoutRiskScore,
+  type PayoutCheck,
+  type PayoutFunds,
+  type PayoutRiskInputs,
+  type PeriodReconciliation,
+} from './payout-check.js';

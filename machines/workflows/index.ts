@@ -1,4 +1,9 @@
 import type { WorkflowDefinition } from '../../engine/workflows/index.js';
+import { creatorPayoutWorkflow } from './creator-payout.js';
+import { fraudDetectionWorkflow } from './fraud-detection.js';
 
 /** The workflows every org unit gets; each is a versioned machine in this folder. */
-export const builtinWorkflows: readonly WorkflowDefinition[] = [];
+export const builtinWorkflows: readonly WorkflowDefinition[] = [
+  creatorPayoutWorkflow,
+  fraudDetectionWorkflow,
+];

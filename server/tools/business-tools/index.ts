@@ -1,6 +1,10 @@
 import type { ToolImplementation } from '../tool-implementation.js';
 import { setAdBudgetTool } from './ads.js';
 import { createContentDraftTool, publishContentTool } from './content.js';
+import { assessPayoutTool, reportBlockedPayoutTool } from './creator-payout-checks.js';
+import { holdPayoutTool, postCreatorPayoutTool, releasePayoutHoldTool } from './creator-payout-ledger.js';
+import { learnChargebackTool, reviewOrderTool } from './fraud-learning.js';
+import { reportBlockedOrderTool, scoreOrderTool } from './fraud-scoring.js';
 import { blockOrderTool, releaseOrderTool } from './orders.js';
 import { setPriceTool } from './pricing.js';
 import { assignStreamCreatorTool, scheduleStreamTool } from './streams.js';
@@ -18,4 +22,15 @@ export const businessTools: readonly ToolImplementation[] = Object.freeze([
   publishContentTool,
   scheduleStreamTool,
   assignStreamCreatorTool,
+  // wf_fraud_detection
+  scoreOrderTool,
+  reportBlockedOrderTool,
+  learnChargebackTool,
+  reviewOrderTool,
+  // wf_creator_payout
+  assessPayoutTool,
+  reportBlockedPayoutTool,
+  holdPayoutTool,
+  postCreatorPayoutTool,
+  releasePayoutHoldTool,
 ]);
