@@ -29,6 +29,7 @@ import type { ContentGenerator } from '../engine/content/index.js';
 import { createContentGenerator } from './content/content-generators.js';
 import { createEvaluatorService, type EvaluatorService } from './evaluator/evaluator-service.js';
 import { businessTools } from './tools/business-tools/index.js';
+import { workflowTools } from './tools/business-tools/workflow-tools.js';
 import { ledgerTools } from './tools/ledger-tools.js';
 import type { ToolRouter } from './tools/tool-implementation.js';
 import { createToolRegistry } from './tools/tool-registry.js';
@@ -169,6 +170,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const twin = createTwinService({ pool: database.pool, runner: models, publish, clock, policySets: governance.policySets, logger });
   const calibration = createCalibrationService({ pool: database.pool });
   const decisions = createDecisionService({ pool: database.pool, governance, router: tools, clock, publish, forecast: twinForecast(twin) });
+  // These reach services that need the router themselves, so they join the registry last.
+  for (const tool of workflowTools({ contentGenerator, evaluator, incidents: governance.incidents })) registry.register(tool);
   const operations = auditMutations(
     createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, decisions, twin, calibration, now: Date.now }),
     audit,

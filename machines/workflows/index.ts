@@ -1,4 +1,7 @@
 import type { WorkflowDefinition } from '../../engine/workflows/index.js';
+import { contentGenerationWorkflow } from './content-generation.js';
 
 /** The workflows every org unit gets; each is a versioned machine in this folder. */
-export const builtinWorkflows: readonly WorkflowDefinition[] = [];
+export const builtinWorkflows: readonly WorkflowDefinition[] = [
+  contentGenerationWorkflow,
+];
