@@ -107,10 +107,9 @@ export function createDecisionService(deps: DecisionServiceDeps) {
     return null;
   }
 
-  async function makeDecision(actor: Actor, input: MakeDecisionInput): Promise<DecisionDto> {
+  /** The arm for the context (the baseline while a kill switch covers the domain), and its forecast in the twin. */
+  async function chooseAndForecast(id: string, input: MakeDecisionInput, at: Date) {
     const { orgUnitId, decisionType: type } = input;
-    const id = randomUUID();
-    const at = new Date(clock.now());
     const algorithm = input.algorithm ?? 'thompson';
     const arms = defaultArms[type];
     const x = contextFeatures(input.context, at);
@@ -121,6 +120,14 @@ export function createDecisionService(deps: DecisionServiceDeps) {
     const choice = frozenBy ? { arm: arms[0]!.key, index: 0, propensity: 1 } : choose(bandit, x, seededRandom(id));
     const arm = arms[choice.index]!;
     const forecast = deps.forecast ? await deps.forecast(orgUnitId, type, arm.change, input.target) : null;
+    return { algorithm, arms, x, frozenBy, choice, arm, forecast };
+  }
+
+  async function makeDecision(actor: Actor, input: MakeDecisionInput): Promise<DecisionDto> {
+    const { orgUnitId, decisionType: type } = input;
+    const id = randomUUID();
+    const at = new Date(clock.now());
+    const { algorithm, arms, x, frozenBy, choice, arm, forecast } = await chooseAndForecast(id, input, at);
 
     let status: DecisionStatus = frozenBy ? 'frozen' : input.shadow ? 'shadow' : 'proposed';
     let verdictId: string | null = null;
@@ -165,6 +172,49 @@ export function createDecisionService(deps: DecisionServiceDeps) {
     return dto;
   }
 
+  /**
+   * A decision a workflow carries out in a step of its own: chosen and forecast here, and
+   * logged as `proposed` with the tool call that would carry it out and the forecast's
+   * `projected` / `risk` figures (the tool reads them back as the governor's facts). The
+   * workflow's call then meets the governor and its autonomy gate like any other step.
+   * Idempotent by id: the same id answers the decision already logged.
+   */
+  async function propose(input: MakeDecisionInput & { id: string; at: Date; record?: Readonly<Record<string, unknown>> }): Promise<ProposedDecision> {
+    const { orgUnitId, decisionType: type } = input;
+    const logged = await findDecision(pool, { orgUnitId, id: input.id });
+    if (logged) return proposedFrom(logged);
+    const { algorithm, arms, x, frozenBy, choice, arm, forecast } = await chooseAndForecast(input.id, input, input.at);
+    const call = frozenBy ? null : await toolCallFor(orgUnitId, type, arm, input);
+    const status: DecisionStatus = frozenBy ? 'frozen' : 'proposed';
+    const row = await insertDecision(pool, {
+      id: input.id,
+      orgUnitId,
+      decisionType: type,
+      context: {
+        ...input.context,
+        ...input.record,
+        ...(input.target ? { target: input.target } : {}),
+        ...(call ? { proposedCall: call } : {}),
+        ...(forecast?.projected || forecast?.risk ? { forecast: { projected: forecast.projected ?? {}, risk: forecast.risk ?? {} } } : {}),
+      },
+      features: Array.from(x),
+      arms,
+      chosenArm: arm.key,
+      propensity: choice.propensity,
+      algorithm,
+      policyVersion,
+      shadow: false,
+      predictedImpact: forecast?.predictedImpact ?? null,
+      simulationId: forecast?.simulationId ?? null,
+      verdictId: null,
+      actionId: null,
+      status,
+      at: input.at,
+    });
+    await publish(orgUnitId, 'decision.made', { decisionId: row.id, decisionType: type, selectedOption: arm.key, status, propensity: choice.propensity });
+    return { ...proposedFrom(row), ...(frozenBy ? { decision: decisionDto(row, null, frozenBy) } : {}) };
+  }
+
   async function recordOutcome(_actor: Actor, input: RecordOutcomeInput): Promise<DecisionDto> {
     const { orgUnitId, decisionId } = input;
     const at = new Date(clock.now());
@@ -199,6 +249,7 @@ export function createDecisionService(deps: DecisionServiceDeps) {
 
   return {
     makeDecision,
+    propose,
     recordOutcome,
     async list(orgUnitId: string, filters: { decisionType?: DecisionType; status?: DecisionStatus; before?: Date; limit: number }): Promise<DecisionDto[]> {
       return (await listDecisions(pool, { orgUnitId, ...filters })).map((row) => decisionDto(row, null, undefined));
@@ -207,6 +258,14 @@ export function createDecisionService(deps: DecisionServiceDeps) {
 }
 
 export type DecisionService = ReturnType<typeof createDecisionService>;
+
+/** A logged proposal: the decision, and the tool call that carries it out (null when frozen or when no tool carries it). */
+export type ProposedDecision = Readonly<{ decision: DecisionDto; call: Readonly<{ tool: string; input: Record<string, unknown> }> | null }>;
+
+function proposedFrom(row: DecisionRow): ProposedDecision {
+  const call = row.context.proposedCall as ProposedDecision['call'] | undefined;
+  return { decision: decisionDto(row, null, undefined), call: call ?? null };
+}
 
 function statusOf(result: ToolCallResult): DecisionStatus {
   switch (result.status) {

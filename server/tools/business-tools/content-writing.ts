@@ -2,12 +2,13 @@ import { z } from 'zod';
 import { findProductBySku, type ProductSubjectRow } from '../../../db/queries/product-subjects.js';
 import { contentChannels, type ContentChannel, type ContentGenerator, type ContentSubject } from '../../../engine/content/index.js';
 import { scoreContent } from '../../../engine/evaluator/index.js';
+import { contentWorkflowId } from '../../../machines/workflows/content-generation.js';
 import type { EvaluatorService } from '../../evaluator/evaluator-service.js';
 import { defineTool, type ToolImplementation, type ToolReadContext } from '../tool-implementation.js';
 import { businessToolDefaults, refuse } from './tool-defaults.js';
 
 /** The series content scores feed: the evaluator watches it for regressions of the workflow. */
-export const contentQualitySeries = { subject: 'workflow', id: 'wf_content_generation', metric: 'content_quality' } as const;
+export const contentQualitySeries = { subject: 'workflow', id: contentWorkflowId, metric: 'content_quality' } as const;
 
 const skuField = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'sku must be 1–64 letters, digits, - or _');
 const attemptField = z.number().int().min(1).max(10);
