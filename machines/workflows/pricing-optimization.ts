@@ -35,7 +35,7 @@ const proposedSchema = z.object({
 type Proposed = z.infer<typeof proposedSchema>;
 
 /** How a run ended. */
-export type PricingOutcome = 'priced' | 'not_priced' | 'frozen' | 'nothing_to_price' | 'not_decided';
+export type PricingOutcome = 'priced' | 'handed_over' | 'not_priced' | 'frozen' | 'nothing_to_price' | 'not_decided';
 
 type Context = {
   /** The hour of the shop's clock this review is for (ISO, on the hour). */
@@ -71,6 +71,7 @@ const machine = setup({
       return decision?.status === 'proposed' && decision.priceMinor !== null;
     },
     frozen: ({ event }) => proposedSchema.safeParse(output(event)).data?.status === 'frozen',
+    setByTool: ({ event }) => z.object({ priceMinor: z.number().int() }).safeParse(output(event)).success,
   },
 }).createMachine({
   id: pricingWorkflowId,
@@ -123,12 +124,14 @@ const machine = setup({
         }),
       },
       on: {
-        'tool.done': { target: 'priced' },
+        // At A0 a person sets the price by hand: the draft they complete carries no price from the tool.
+        'tool.done': [{ guard: 'setByTool', target: 'priced' }, { target: 'handedOver' }],
         // A deny (margin floor, chance constraint, kill switch), a rejected approval or a discarded draft.
         'tool.failed': { target: 'notPriced', actions: 'keepReason' },
       },
     },
     priced: { type: 'final', entry: assign({ outcome: 'priced' as const }) },
+    handedOver: { type: 'final', entry: assign({ outcome: 'handed_over' as const }) },
     notPriced: { type: 'final', entry: assign({ outcome: 'not_priced' as const }) },
     frozen: { type: 'final', entry: assign({ outcome: 'frozen' as const }) },
     nothingToPrice: { type: 'final', entry: assign({ outcome: 'nothing_to_price' as const }) },
