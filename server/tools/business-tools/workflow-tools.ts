@@ -22,7 +22,7 @@ export type WorkflowToolServices = Readonly<{
 export function workflowTools(services: WorkflowToolServices): readonly ToolImplementation[] {
   return [
     ...contentWritingTools({ generator: services.contentGenerator, evaluator: services.evaluator }),
-    createEscalateContentTool(services.incidents) as ToolImplementation,
+    createEscalateContentTool(services.incidents),
     ...pricingReviewTools(services.decisions),
   ];
 }
