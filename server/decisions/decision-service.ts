@@ -120,14 +120,47 @@ export function createDecisionService(deps: DecisionServiceDeps) {
     const choice = frozenBy ? { arm: arms[0]!.key, index: 0, propensity: 1 } : choose(bandit, x, seededRandom(id));
     const arm = arms[choice.index]!;
     const forecast = deps.forecast ? await deps.forecast(orgUnitId, type, arm.change, input.target) : null;
-    return { algorithm, arms, x, frozenBy, choice, arm, forecast };
+    return { id, type, algorithm, arms, x, frozenBy, choice, arm, forecast };
+  }
+
+  type Chosen = Awaited<ReturnType<typeof chooseAndForecast>>;
+
+  /** Logs a chosen decision (the record off-policy evaluation reads) and streams decision.made. */
+  async function logDecision(
+    orgUnitId: string,
+    chosen: Chosen,
+    logged: { context: Record<string, unknown>; shadow: boolean; verdictId: string | null; actionId: string | null; status: DecisionStatus; at: Date },
+  ): Promise<DecisionRow> {
+    const { id, type, arm, choice, forecast } = chosen;
+    const row = await insertDecision(pool, {
+      id,
+      orgUnitId,
+      decisionType: type,
+      context: logged.context,
+      features: Array.from(chosen.x),
+      arms: chosen.arms,
+      chosenArm: arm.key,
+      propensity: choice.propensity,
+      algorithm: chosen.algorithm,
+      policyVersion,
+      shadow: logged.shadow,
+      predictedImpact: forecast?.predictedImpact ?? null,
+      simulationId: forecast?.simulationId ?? null,
+      verdictId: logged.verdictId,
+      actionId: logged.actionId,
+      status: logged.status,
+      at: logged.at,
+    });
+    await publish(orgUnitId, 'decision.made', { decisionId: id, decisionType: type, selectedOption: arm.key, status: logged.status, propensity: choice.propensity });
+    return row;
   }
 
   async function makeDecision(actor: Actor, input: MakeDecisionInput): Promise<DecisionDto> {
     const { orgUnitId, decisionType: type } = input;
     const id = randomUUID();
     const at = new Date(clock.now());
-    const { algorithm, arms, x, frozenBy, choice, arm, forecast } = await chooseAndForecast(id, input, at);
+    const chosen = await chooseAndForecast(id, input, at);
+    const { frozenBy, arm, forecast } = chosen;
 
     let status: DecisionStatus = frozenBy ? 'frozen' : input.shadow ? 'shadow' : 'proposed';
     let verdictId: string | null = null;
@@ -148,27 +181,15 @@ export function createDecisionService(deps: DecisionServiceDeps) {
         if (!input.shadow && verdict.outcome === 'deny') status = 'denied';
       }
     }
-    const row = await insertDecision(pool, {
-      id,
-      orgUnitId,
-      decisionType: type,
+    const row = await logDecision(orgUnitId, chosen, {
       context: { ...input.context, ...(input.target ? { target: input.target } : {}) },
-      features: Array.from(x),
-      arms,
-      chosenArm: arm.key,
-      propensity: choice.propensity,
-      algorithm,
-      policyVersion,
       shadow: input.shadow ?? false,
-      predictedImpact: forecast?.predictedImpact ?? null,
-      simulationId: forecast?.simulationId ?? null,
       verdictId,
       actionId,
       status,
       at,
     });
     const dto = decisionDto(row, verdictOutcome, frozenBy);
-    await publish(orgUnitId, 'decision.made', { decisionId: id, decisionType: type, selectedOption: arm.key, status, propensity: choice.propensity });
     return dto;
   }
 
@@ -183,13 +204,10 @@ export function createDecisionService(deps: DecisionServiceDeps) {
     const { orgUnitId, decisionType: type } = input;
     const logged = await findDecision(pool, { orgUnitId, id: input.id });
     if (logged) return proposedFrom(logged);
-    const { algorithm, arms, x, frozenBy, choice, arm, forecast } = await chooseAndForecast(input.id, input, input.at);
+    const chosen = await chooseAndForecast(input.id, input, input.at);
+    const { frozenBy, arm, forecast } = chosen;
     const call = frozenBy ? null : await toolCallFor(orgUnitId, type, arm, input);
-    const status: DecisionStatus = frozenBy ? 'frozen' : 'proposed';
-    const row = await insertDecision(pool, {
-      id: input.id,
-      orgUnitId,
-      decisionType: type,
+    const row = await logDecision(orgUnitId, chosen, {
       context: {
         ...input.context,
         ...input.record,
@@ -197,21 +215,12 @@ export function createDecisionService(deps: DecisionServiceDeps) {
         ...(call ? { proposedCall: call } : {}),
         ...(forecast?.projected || forecast?.risk ? { forecast: { projected: forecast.projected ?? {}, risk: forecast.risk ?? {} } } : {}),
       },
-      features: Array.from(x),
-      arms,
-      chosenArm: arm.key,
-      propensity: choice.propensity,
-      algorithm,
-      policyVersion,
       shadow: false,
-      predictedImpact: forecast?.predictedImpact ?? null,
-      simulationId: forecast?.simulationId ?? null,
       verdictId: null,
       actionId: null,
-      status,
+      status: frozenBy ? 'frozen' : 'proposed',
       at: input.at,
     });
-    await publish(orgUnitId, 'decision.made', { decisionId: row.id, decisionType: type, selectedOption: arm.key, status, propensity: choice.propensity });
     return { ...proposedFrom(row), ...(frozenBy ? { decision: decisionDto(row, null, frozenBy) } : {}) };
   }
 

@@ -5,7 +5,7 @@ import type { Catalog } from '../../../engine/world/index.js';
 import { scoreContent } from '../../../engine/evaluator/index.js';
 import type { ContentChannel } from '../../../engine/content/index.js';
 import { bearer, createAppFixture, type AppFixture } from '../../support/app-fixture.js';
-import { ended, importTestCatalog, outputOf, setAutonomy, waitForRuns } from '../../support/workflows/builtin-runs.js';
+import { approveWaitingRun, ended, importTestCatalog, outputOf, setAutonomy, waitForRuns } from '../../support/workflows/builtin-runs.js';
 
 const workflowId = 'wf_content_generation';
 
@@ -89,14 +89,7 @@ describe('wf_content_generation with the default offline generator', () => {
       const [waiting] = await waitForRuns(f, [id], (run) => run.status === 'waiting' && (run.waiting_for ?? '').startsWith('approval:'));
       const draft = (await contentOf(f)).find((item) => item.sku === catalog.products[3]!.sku);
       expect(draft).toMatchObject({ kind: 'product_description', status: 'draft' });
-      const approvalId = (waiting?.waiting_for ?? '').slice('approval:'.length);
-      const decided = await f.built.app.inject({
-        method: 'POST',
-        url: `/api/org-units/${f.orgUnitId}/approvals/${approvalId}/decision`,
-        headers: bearer(f.tokens.operator),
-        payload: { decision: 'approve', reason: 'reads well' },
-      });
-      expect(decided.statusCode, decided.body).toBe(200);
+      await approveWaitingRun(f, waiting!, 'reads well');
       const [done] = await waitForRuns(f, [id], ended);
       expect(outputOf(done!)).toMatchObject({ outcome: 'published', contentId: draft?.id });
       expect((await contentOf(f)).find((item) => item.id === draft?.id)?.status).toBe('published');

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { RunRow } from '../../../db/queries/workflow-runs.js';
 import { workflowActor } from '../../../server/workflows/run-executor.js';
 import { bearer, createAppFixture, type AppFixture } from '../../support/app-fixture.js';
-import { ended, importTestCatalog, outputOf, setAutonomy, waitForRuns } from '../../support/workflows/builtin-runs.js';
+import { approveWaitingRun, ended, importTestCatalog, outputOf, setAutonomy, waitForRuns } from '../../support/workflows/builtin-runs.js';
 
 const workflowId = 'wf_pricing_optimization';
 const founder = { id: 'founder-test', kind: 'user', role: 'founder' } as const;
@@ -138,14 +138,7 @@ describe('wf_pricing_optimization', () => {
     try {
       await postOrders([{ key: 'assisted-1', at: '2026-03-06T10:10:00Z', sku: skus[0]!, quantity: 1, unitPriceMinor: 2_000 }]);
       const [waiting] = await runsOfHours(['2026-03-06T10:00:00Z'], (run) => run.status === 'waiting' && (run.waiting_for ?? '').startsWith('approval:'));
-      const approvalId = (waiting!.waiting_for ?? '').slice('approval:'.length);
-      const decided = await f.built.app.inject({
-        method: 'POST',
-        url: `/api/org-units/${f.orgUnitId}/approvals/${approvalId}/decision`,
-        headers: bearer(f.tokens.operator),
-        payload: { decision: 'approve', reason: 'the forecast looks right' },
-      });
-      expect(decided.statusCode, decided.body).toBe(200);
+      await approveWaitingRun(f, waiting!, 'the forecast looks right');
       const [done] = await runsOfHours(['2026-03-06T10:00:00Z']);
       expect(outputOf(done!)).toMatchObject({ outcome: 'priced' });
       expect(await priceOf(outputOf(done!).sku)).toBe(outputOf(done!).priceMinor);

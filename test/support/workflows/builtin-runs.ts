@@ -35,3 +35,15 @@ export function outputOf(run: RunRow): Record<string, unknown> {
   const snapshot = run.snapshot as { machine?: { output?: Record<string, unknown> } } | null;
   return snapshot?.machine?.output ?? {};
 }
+
+/** An operator approves what the run waits on (its `waiting_for` is `approval:<id>`). */
+export async function approveWaitingRun(f: AppFixture, run: RunRow, reason: string): Promise<void> {
+  const approvalId = (run.waiting_for ?? '').slice('approval:'.length);
+  const decided = await f.built.app.inject({
+    method: 'POST',
+    url: `/api/org-units/${f.orgUnitId}/approvals/${approvalId}/decision`,
+    headers: bearer(f.tokens.operator),
+    payload: { decision: 'approve', reason },
+  });
+  expect(decided.statusCode, decided.body).toBe(200);
+}
