@@ -29,6 +29,7 @@ import type { ContentGenerator } from '../engine/content/index.js';
 import { createContentGenerator } from './content/content-generators.js';
 import { createEvaluatorService, type EvaluatorService } from './evaluator/evaluator-service.js';
 import { businessTools } from './tools/business-tools/index.js';
+import { workflowTools } from './tools/business-tools/workflow-tools.js';
 import { ledgerTools } from './tools/ledger-tools.js';
 import type { ToolRouter } from './tools/tool-implementation.js';
 import { createToolRegistry } from './tools/tool-registry.js';
@@ -42,6 +43,7 @@ import { createPolicyService } from './decisions/policy-service.js';
 import { createWorkflowRuntime, type WorkflowRuntime } from './workflows/workflow-runtime.js';
 import { createWorkflowService, type WorkflowService } from './workflows/workflow-service.js';
 import { seededRandom } from '../engine/kernel/index.js';
+import { schedulesOf } from '../engine/workflows/index.js';
 import { createCalibrationService, type CalibrationService } from './twin/calibration-service.js';
 import { createLazyModelPool, type LazyModelPool } from './twin/lazy-model-pool.js';
 import { createTwinService, type TwinService } from './twin/twin-service.js';
@@ -166,13 +168,15 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, incidents: governance.incidents, audit, clock });
   const evaluator = createEvaluatorService({ pool: database.pool, workflows, incidents: governance.incidents, clock });
   const contentGenerator = createContentGenerator(config.content);
-  const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake() });
+  const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake(), schedules: schedulesOf(catalog.all()) });
   const models = createLazyModelPool({ ...(config.twin.threads ? { threads: config.twin.threads } : {}), ...(config.twin.backend ? { backend: config.twin.backend } : {}) });
   const twin = createTwinService({ pool: database.pool, runner: models, publish, clock, policySets: governance.policySets, logger });
   const calibration = createCalibrationService({ pool: database.pool, fitter: models, twin, clock });
   const forecast = twinForecast(twin);
   const decisions = createDecisionService({ pool: database.pool, governance, router: tools, clock, publish, forecast });
   const policies = createPolicyService({ pool: database.pool, governance, audit, clock, forecast });
+  // These reach services that need the router themselves, so they join the registry last.
+  for (const tool of workflowTools({ contentGenerator, evaluator, incidents: governance.incidents, decisions })) registry.register(tool);
   const operations = auditMutations(
     createOperations({ pool: database.pool, authenticator, governance, ingestion, workflows, ledger, tools, decisions, policies, goals: createGoalService({ pool: database.pool, now: Date.now }), twin, calibration, now: Date.now }),
     audit,

@@ -2,7 +2,7 @@ import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 
 /** What content we write; the database checks the same lists (db/migrations/007_tools.sql). */
-export const contentKinds = ['stream_teaser', 'product_description', 'social_post'] as const;
+export const contentKinds = ['stream_teaser', 'product_description', 'social_post', 'stream_script'] as const;
 export type ContentKind = (typeof contentKinds)[number];
 export const contentStatuses = ['draft', 'published', 'discarded'] as const;
 export type ContentStatus = (typeof contentStatuses)[number];

@@ -153,3 +153,28 @@ export async function loggedDecisions(db: CommonQueryMethods, args: { orgUnitId:
        ORDER BY created_at DESC, id DESC LIMIT ${args.limit}) recent
     ORDER BY created_at, id`);
 }
+
+/** A proposed decision is carried out: it becomes `executed`, linked to the action that did it. Null unless it was `proposed`. */
+export async function markDecisionExecuted(db: CommonQueryMethods, args: { orgUnitId: string; id: string; actionId: string | null }): Promise<DecisionRow | null> {
+  return db.maybeOne(sql.type(decisionRow)`
+    UPDATE decisions SET status = 'executed', action_id = coalesce(${args.actionId}::uuid, action_id)
+     WHERE org_unit_id = ${args.orgUnitId} AND id = ${args.id} AND status = 'proposed'
+    RETURNING ${columns}`);
+}
+
+/**
+ * Executed decisions a workflow made whose outcome is still to be recorded and whose
+ * measurement window (`context.measureTo`, ISO time) closed by `asOf`; oldest first.
+ */
+export async function listDecisionsAwaitingOutcome(
+  db: CommonQueryMethods,
+  args: { orgUnitId: string; decisionType: string; workflowId: string; asOf: Date; limit: number },
+): Promise<readonly DecisionRow[]> {
+  return db.any(sql.type(decisionRow)`
+    SELECT ${columns} FROM decisions
+     WHERE org_unit_id = ${args.orgUnitId} AND decision_type = ${args.decisionType} AND status = 'executed' AND outcome IS NULL
+       AND context ->> 'workflowId' = ${args.workflowId}
+       AND (context ->> 'measureTo')::timestamptz <= ${sql.timestamp(args.asOf)}
+     ORDER BY created_at, id
+     LIMIT ${args.limit}`);
+}

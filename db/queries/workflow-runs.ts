@@ -76,6 +76,29 @@ export async function createRunsForEvent(
     RETURNING ${columns}`);
 }
 
+export type NewScheduledRun = Readonly<{ workflowId: string; idempotencyKey: string; periodStart: Date }>;
+
+/**
+ * Runs of scheduled workflows, one per period (the key says which), for the workflows the
+ * org unit has installed; a period that already has its run is left alone. Called in the
+ * transaction that stores the events whose times fall in those periods.
+ */
+export async function createScheduledRuns(db: CommonQueryMethods, orgUnitId: string, runs: readonly NewScheduledRun[], now: Date): Promise<readonly RunRow[]> {
+  if (runs.length === 0) return [];
+  const records = runs.map((run) => ({
+    workflow_id: run.workflowId,
+    idempotency_key: run.idempotencyKey,
+    input: { trigger: { type: 'schedule', eventId: null, payload: { periodStart: run.periodStart.toISOString() } } },
+  }));
+  return db.any(sql.type(runRow)`
+    INSERT INTO workflow_runs (org_unit_id, workflow_id, definition_version, idempotency_key, trigger_event_id, input, wake_at)
+    SELECT w.org_unit_id, w.id, w.definition_version, r.idempotency_key, NULL, r.input, ${sql.timestamp(now)}
+      FROM jsonb_to_recordset(${sql.jsonb(records as never)}) AS r(workflow_id text, idempotency_key text, input jsonb)
+      JOIN workflows w ON w.org_unit_id = ${orgUnitId} AND w.id = r.workflow_id
+    ON CONFLICT (org_unit_id, idempotency_key) DO NOTHING
+    RETURNING ${columns}`);
+}
+
 /** The runs a batch of newly stored events starts, in one statement (see `createRunsForEvent`). */
 export async function createRunsForEvents(
   db: CommonQueryMethods,

@@ -4,3 +4,4 @@ export * from './journal.js';
 export * from './machine-step.js';
 export * from './replay.js';
 export * from './workflow-definition.js';
+export * from './schedule.js';

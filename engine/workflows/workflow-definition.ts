@@ -14,6 +14,12 @@ export type WorkflowDefinition = Readonly<{
   description: string;
   /** Business event types that start a run. */
   triggers: readonly string[];
+  /**
+   * Runs once per period of the shop's own clock (the occurredAt of its events), started in
+   * the transaction that stores the first event of the period: a schedule that follows
+   * simulated time as well as real time, and survives restarts (see schedule.ts).
+   */
+  schedule?: Readonly<{ everyMs: number }>;
   /** The tools its steps call: a kill switch scoped to a tool domain pauses the workflows that use it. */
   tools: readonly string[];
   /** The level a new org unit starts at. */
@@ -27,6 +33,9 @@ const idPattern = /^wf_[a-z0-9_]{1,60}$/;
 export function defineWorkflow(definition: WorkflowDefinition): WorkflowDefinition {
   if (!idPattern.test(definition.id)) throw new Error(`workflow id ${JSON.stringify(definition.id)} must match ${idPattern.source}`);
   if (!Number.isInteger(definition.version) || definition.version < 1) throw new Error(`workflow ${definition.id}: version must be a positive integer`);
+  if (definition.schedule && !(Number.isSafeInteger(definition.schedule.everyMs) && definition.schedule.everyMs >= 60_000)) {
+    throw new Error(`workflow ${definition.id}: schedule.everyMs must be a whole number of milliseconds, at least 60000`);
+  }
   const unsupported = unsupportedFeatures(definition.machine.config as Record<string, unknown>, definition.machine.id);
   if (unsupported.length > 0) throw new Error(`workflow ${definition.id}: ${unsupported.join('; ')}`);
   return Object.freeze(definition);

@@ -47,6 +47,8 @@ const envSchema = z.object({
   BOS_CONTENT_MODEL: z.string().trim().min(1).max(200, 'must be at most 200 characters').optional(),
   BOS_CONTENT_API_KEY: z.string().min(1).max(1_000, 'must be at most 1000 characters').optional(),
   BOS_CONTENT_TIMEOUT_MS: z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(100).max(600_000).default(30_000),
+  // The offline generator's quality (0..1): below 1 it leaves facts out, so the rewrite and escalate paths can be shown without a network.
+  BOS_CONTENT_OFFLINE_QUALITY: z.coerce.number({ message: 'must be a number' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
   BOS_TWIN_THREADS: z.coerce.number({ message: 'must be a number' }).int().min(1).max(256).optional(),
   BOS_TWIN_BACKEND: z.enum(['tensorflow', 'wasm', 'cpu'], { message: 'must be tensorflow, wasm or cpu' }).optional(),
 });
@@ -59,6 +61,9 @@ const contentProblems = (e: z.infer<typeof envSchema>) => [
   ...(['BOS_CONTENT_MODEL', 'BOS_CONTENT_API_KEY'] as const)
     .filter((variable) => e.BOS_CONTENT_PROVIDER_URL === undefined && e[variable] !== undefined)
     .map((variable) => ({ variable, message: 'has no effect without BOS_CONTENT_PROVIDER_URL' })),
+  ...(e.BOS_CONTENT_PROVIDER_URL !== undefined && e.BOS_CONTENT_OFFLINE_QUALITY !== undefined
+    ? [{ variable: 'BOS_CONTENT_OFFLINE_QUALITY', message: 'has no effect with BOS_CONTENT_PROVIDER_URL (it tunes the offline generator)' }]
+    : []),
 ];
 
 export type Config = Readonly<{
@@ -78,7 +83,7 @@ export type Config = Readonly<{
     concurrency: number;
   }>;
   /** Who writes content: the built-in offline generator, or an OpenAI-compatible chat-completions API. */
-  content: Readonly<{ kind: 'offline' } | { kind: 'openai_compatible'; url: string; model: string; apiKey: string | undefined; timeoutMs: number }>;
+  content: Readonly<{ kind: 'offline'; quality?: number } | { kind: 'openai_compatible'; url: string; model: string; apiKey: string | undefined; timeoutMs: number }>;
   twin: Readonly<{
     /** Model worker threads; undefined is one per core. */
     threads: number | undefined;
@@ -132,7 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     content: Object.freeze(
       e.BOS_CONTENT_PROVIDER_URL !== undefined && e.BOS_CONTENT_MODEL !== undefined
         ? { kind: 'openai_compatible' as const, url: e.BOS_CONTENT_PROVIDER_URL, model: e.BOS_CONTENT_MODEL, apiKey: e.BOS_CONTENT_API_KEY, timeoutMs: e.BOS_CONTENT_TIMEOUT_MS }
-        : { kind: 'offline' as const },
+        : { kind: 'offline' as const, ...(e.BOS_CONTENT_OFFLINE_QUALITY === undefined ? {} : { quality: e.BOS_CONTENT_OFFLINE_QUALITY }) },
     ),
     twin: Object.freeze({ threads: e.BOS_TWIN_THREADS, backend: e.BOS_TWIN_BACKEND }),
   });

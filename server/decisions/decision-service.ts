@@ -108,10 +108,9 @@ export function createDecisionService(deps: DecisionServiceDeps) {
     return null;
   }
 
-  async function makeDecision(actor: Actor, input: MakeDecisionInput): Promise<DecisionDto> {
+  /** The arm for the context (the baseline while a kill switch covers the domain), and its forecast in the twin. */
+  async function chooseAndForecast(id: string, input: MakeDecisionInput, at: Date) {
     const { orgUnitId, decisionType: type } = input;
-    const id = randomUUID();
-    const at = new Date(clock.now());
     const policies = await policyStates(pool, orgUnitId);
     const live = policies.find((policy) => policy.decision_type === type && policy.status === 'promoted');
     const candidate = policies.find((policy) => policy.decision_type === type && policy.status === 'shadow');
@@ -125,6 +124,66 @@ export function createDecisionService(deps: DecisionServiceDeps) {
     const choice = frozenBy ? { arm: arms[0]!.key, index: 0, propensity: 1 } : choose(bandit, x, seededRandom(id));
     const arm = arms[choice.index]!;
     const forecast = deps.forecast ? await deps.forecast(orgUnitId, type, arm.change, input.target) : null;
+    return { id, type, algorithm, arms, x, frozenBy, choice, arm, forecast, candidate };
+  }
+
+  type Chosen = Awaited<ReturnType<typeof chooseAndForecast>>;
+
+  /** Logs a chosen decision (the record off-policy evaluation reads) and streams decision.made. */
+  async function logDecision(
+    orgUnitId: string,
+    chosen: Chosen,
+    logged: { context: Record<string, unknown>; shadow: boolean; verdictId: string | null; actionId: string | null; status: DecisionStatus; at: Date },
+  ): Promise<DecisionRow> {
+    const { id, type, arm, choice, forecast, candidate } = chosen;
+    const record = {
+      id,
+      orgUnitId,
+      decisionType: type,
+      context: logged.context,
+      features: Array.from(chosen.x),
+      arms: chosen.arms,
+      chosenArm: arm.key,
+      propensity: choice.propensity,
+      algorithm: chosen.algorithm,
+      policyVersion,
+      shadow: logged.shadow,
+      predictedImpact: forecast?.predictedImpact ?? null,
+      simulationId: forecast?.simulationId ?? null,
+      verdictId: logged.verdictId,
+      actionId: logged.actionId,
+      status: logged.status,
+      at: logged.at,
+    };
+    const row = await insertDecision(pool, record);
+    // A candidate in shadow decides beside the live policy on the same context, and only logs.
+    if (candidate && candidate.candidate.algorithm !== chosen.algorithm && !chosen.frozenBy && !logged.shadow) {
+      const shadowChoice = choose(await loadBandit(pool, orgUnitId, type, candidate.candidate.algorithm), chosen.x, seededRandom(`${id}:shadow`));
+      await insertDecision(pool, {
+        ...record,
+        id: randomUUID(),
+        chosenArm: shadowChoice.arm,
+        propensity: shadowChoice.propensity,
+        algorithm: candidate.candidate.algorithm,
+        shadow: true,
+        predictedImpact: null,
+        simulationId: null,
+        verdictId: null,
+        actionId: null,
+        status: 'shadow',
+        experimentId: candidate.id,
+      });
+    }
+    await publish(orgUnitId, 'decision.made', { decisionId: id, decisionType: type, selectedOption: arm.key, status: logged.status, propensity: choice.propensity });
+    return row;
+  }
+
+  async function makeDecision(actor: Actor, input: MakeDecisionInput): Promise<DecisionDto> {
+    const { orgUnitId, decisionType: type } = input;
+    const id = randomUUID();
+    const at = new Date(clock.now());
+    const chosen = await chooseAndForecast(id, input, at);
+    const { frozenBy, arm, forecast } = chosen;
 
     let status: DecisionStatus = frozenBy ? 'frozen' : input.shadow ? 'shadow' : 'proposed';
     let verdictId: string | null = null;
@@ -145,47 +204,47 @@ export function createDecisionService(deps: DecisionServiceDeps) {
         if (!input.shadow && verdict.outcome === 'deny') status = 'denied';
       }
     }
-    const decisionRecord = {
-      id,
-      orgUnitId,
-      decisionType: type,
+    const row = await logDecision(orgUnitId, chosen, {
       context: { ...input.context, ...(input.target ? { target: input.target } : {}) },
-      features: Array.from(x),
-      arms,
-      chosenArm: arm.key,
-      propensity: choice.propensity,
-      algorithm,
-      policyVersion,
       shadow: input.shadow ?? false,
-      predictedImpact: forecast?.predictedImpact ?? null,
-      simulationId: forecast?.simulationId ?? null,
       verdictId,
       actionId,
       status,
       at,
-    };
-    const row = await insertDecision(pool, decisionRecord);
-    // A candidate in shadow decides beside the live policy on the same context, and only logs.
-    if (candidate && candidate.candidate.algorithm !== algorithm && !frozenBy && !input.shadow) {
-      const shadowChoice = choose(await loadBandit(pool, orgUnitId, type, candidate.candidate.algorithm), x, seededRandom(`${id}:shadow`));
-      await insertDecision(pool, {
-        ...decisionRecord,
-        id: randomUUID(),
-        chosenArm: shadowChoice.arm,
-        propensity: shadowChoice.propensity,
-        algorithm: candidate.candidate.algorithm,
-        shadow: true,
-        predictedImpact: null,
-        simulationId: null,
-        verdictId: null,
-        actionId: null,
-        status: 'shadow',
-        experimentId: candidate.id,
-      });
-    }
+    });
     const dto = decisionDto(row, verdictOutcome, frozenBy);
-    await publish(orgUnitId, 'decision.made', { decisionId: id, decisionType: type, selectedOption: arm.key, status, propensity: choice.propensity });
     return dto;
+  }
+
+  /**
+   * A decision a workflow carries out in a step of its own: chosen and forecast here, and
+   * logged as `proposed` with the tool call that would carry it out and the forecast's
+   * `projected` / `risk` figures (the tool reads them back as the governor's facts). The
+   * workflow's call then meets the governor and its autonomy gate like any other step.
+   * Idempotent by id: the same id answers the decision already logged.
+   */
+  async function propose(input: MakeDecisionInput & { id: string; at: Date; record?: Readonly<Record<string, unknown>> }): Promise<ProposedDecision> {
+    const { orgUnitId, decisionType: type } = input;
+    const logged = await findDecision(pool, { orgUnitId, id: input.id });
+    if (logged) return proposedFrom(logged);
+    const chosen = await chooseAndForecast(input.id, input, input.at);
+    const { frozenBy, arm, forecast } = chosen;
+    const call = frozenBy ? null : await toolCallFor(orgUnitId, type, arm, input);
+    const row = await logDecision(orgUnitId, chosen, {
+      context: {
+        ...input.context,
+        ...input.record,
+        ...(input.target ? { target: input.target } : {}),
+        ...(call ? { proposedCall: call } : {}),
+        ...(forecast?.projected || forecast?.risk ? { forecast: { projected: forecast.projected ?? {}, risk: forecast.risk ?? {} } } : {}),
+      },
+      shadow: false,
+      verdictId: null,
+      actionId: null,
+      status: frozenBy ? 'frozen' : 'proposed',
+      at: input.at,
+    });
+    return { ...proposedFrom(row), ...(frozenBy ? { decision: decisionDto(row, null, frozenBy) } : {}) };
   }
 
   async function recordOutcome(_actor: Actor, input: RecordOutcomeInput): Promise<DecisionDto> {
@@ -228,6 +287,7 @@ export function createDecisionService(deps: DecisionServiceDeps) {
 
   return {
     makeDecision,
+    propose,
     recordOutcome,
     async list(orgUnitId: string, filters: { decisionType?: DecisionType; status?: DecisionStatus; before?: Date; limit: number }): Promise<DecisionDto[]> {
       return (await listDecisions(pool, { orgUnitId, ...filters })).map((row) => decisionDto(row, null, undefined));
@@ -236,6 +296,14 @@ export function createDecisionService(deps: DecisionServiceDeps) {
 }
 
 export type DecisionService = ReturnType<typeof createDecisionService>;
+
+/** A logged proposal: the decision, and the tool call that carries it out (null when frozen or when no tool carries it). */
+export type ProposedDecision = Readonly<{ decision: DecisionDto; call: Readonly<{ tool: string; input: Record<string, unknown> }> | null }>;
+
+function proposedFrom(row: DecisionRow): ProposedDecision {
+  const call = row.context.proposedCall as ProposedDecision['call'] | undefined;
+  return { decision: decisionDto(row, null, undefined), call: call ?? null };
+}
 
 function statusOf(result: ToolCallResult): DecisionStatus {
   switch (result.status) {

@@ -1,8 +1,9 @@
 import canonicalize from 'canonicalize';
 import type { Logger } from 'pino';
-import type { DatabasePool } from 'slonik';
+import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { findEventByKey, findEventsByKeys, insertEventOnce, insertEventsOnce, type EventRow } from '../../db/queries/events.js';
-import { createRunsForEvent, createRunsForEvents, type RunRow } from '../../db/queries/workflow-runs.js';
+import { createRunsForEvent, createRunsForEvents, createScheduledRuns, type RunRow } from '../../db/queries/workflow-runs.js';
+import { periodsOf, scheduledRunKey, type WorkflowSchedule } from '../../engine/workflows/index.js';
 import type { Principal } from '../auth/principal.js';
 import type { BusinessEventType, IngestEventInput, IngestedEventBatchDto, IngestedEventDto } from '../contracts/events.js';
 import { AppError } from '../errors/catalog.js';
@@ -43,10 +44,23 @@ export type EventIngestionDeps = Readonly<{
   now: () => number;
   /** Told after commit about the runs an event started (the runtime wakes up for them). */
   onRunsStarted?: (runs: readonly RunRow[]) => Promise<void>;
+  /** Workflows that run once per period of the shop's clock: the events' times start them. */
+  schedules?: readonly WorkflowSchedule[];
 }>;
 
 export function createEventIngestion(deps: EventIngestionDeps): EventIngestion {
   const subscribers = new Map<BusinessEventType, Set<EventSubscriber>>();
+  const schedules = deps.schedules ?? [];
+
+  /** The scheduled runs of the periods the stored events fall in, in their transaction (one per period, ever). */
+  async function scheduledRuns(tx: DatabaseTransactionConnection, orgUnitId: string, stored: readonly EventRow[]): Promise<readonly RunRow[]> {
+    if (schedules.length === 0 || stored.length === 0) return [];
+    const instants = stored.map((row) => row.occurred_at.getTime());
+    const runs = schedules.flatMap(({ workflowId, everyMs }) =>
+      periodsOf(instants, everyMs).map((start) => ({ workflowId, idempotencyKey: scheduledRunKey(workflowId, start), periodStart: new Date(start) })),
+    );
+    return createScheduledRuns(tx, orgUnitId, runs, new Date(deps.now()));
+  }
 
   async function notify(event: IngestedEvent): Promise<void> {
     for (const subscriber of subscribers.get(event.type) ?? []) {
@@ -87,7 +101,9 @@ export function createEventIngestion(deps: EventIngestionDeps): EventIngestion {
           payload: event.payload,
           occurredAt: new Date(event.occurredAt),
         });
-        return { stored: row, runs: row ? await createRunsForEvent(tx, { orgUnitId, id: row.id, type: row.type, payload: row.payload }, new Date(deps.now())) : [] };
+        if (!row) return { stored: row, runs: [] };
+        const triggered = await createRunsForEvent(tx, { orgUnitId, id: row.id, type: row.type, payload: row.payload }, new Date(deps.now()));
+        return { stored: row, runs: [...triggered, ...(await scheduledRuns(tx, orgUnitId, [row]))] };
       });
       if (!stored) {
         const first = await findEventByKey(deps.pool, { orgUnitId, idempotencyKey: event.idempotencyKey });
@@ -121,7 +137,8 @@ export function createEventIngestion(deps: EventIngestionDeps): EventIngestion {
         if (conflicts.length > 0) {
           throw new AppError('CONFLICT', `${conflicts.length} idempotency key(s) were already used for different events; nothing was stored`, { errors: conflicts });
         }
-        return { stored: inserted, earlier: byKey, runs: await createRunsForEvents(tx, orgUnitId, inserted, new Date(deps.now())) };
+        const triggered = await createRunsForEvents(tx, orgUnitId, inserted, new Date(deps.now()));
+        return { stored: inserted, earlier: byKey, runs: [...triggered, ...(await scheduledRuns(tx, orgUnitId, inserted))] };
       });
       await afterCommit(orgUnitId, stored, runs);
       const storedByKey = new Map(stored.map((row) => [row.idempotency_key, row]));

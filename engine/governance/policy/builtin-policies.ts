@@ -27,6 +27,16 @@ policy margin_floor
 `,
   },
   {
+    name: 'margin_floor_chance',
+    source: `# A chance constraint on the twin's forecast: a price may leave the mean margin above
+# the floor and still make falling below it likely; at most a 5% chance is accepted.
+policy margin_floor_chance
+  on pricing.set_price
+  deny when risk.pMarginBelowFloor > 0.05
+  because "the twin gives margin more than a 5% chance of falling below the floor"
+`,
+  },
+  {
     name: 'cash_runway',
     source: `# Money-moving tools must carry the twin's runway forecast; without it they fail closed.
 policy cash_runway

@@ -14,13 +14,13 @@ const createDraftInput = z
     streamId: uuidField.optional(),
     qualityScore: z.number().min(0).max(1).optional(),
   })
-  // A teaser is about a stream and a description about a product: without it the text has no subject.
+  // A teaser is about a stream, a description or a script about a product: without it the text has no subject.
   .superRefine((input, context) => {
     if (input.kind === 'stream_teaser' && input.streamId === undefined) {
       context.addIssue({ code: 'custom', path: ['streamId'], message: 'a stream_teaser needs the streamId it promotes' });
     }
-    if (input.kind === 'product_description' && input.productId === undefined) {
-      context.addIssue({ code: 'custom', path: ['productId'], message: 'a product_description needs the productId it describes' });
+    if ((input.kind === 'product_description' || input.kind === 'stream_script') && input.productId === undefined) {
+      context.addIssue({ code: 'custom', path: ['productId'], message: `a ${input.kind} needs the productId it is about` });
     }
   });
 type CreateDraftInput = z.infer<typeof createDraftInput>;

@@ -3,11 +3,14 @@ import { findProduct, setActiveProductPrice, type ProductRow } from '../../../db
 import { notFound } from '../../errors/catalog.js';
 import { defineTool, type ToolReadContext } from '../tool-implementation.js';
 import { changeFraction, marginFraction } from './fractions.js';
+import { decisionFacts, decisionProblem, markDecisionCarriedOut } from './pricing-decision-link.js';
 import { businessToolDefaults, minorUnits, nowOf, refuse, uuidField } from './tool-defaults.js';
 
 const setPriceInput = z.object({
   productId: uuidField,
   priceMinor: minorUnits.positive(),
+  /** The pricing decision this price carries out (the pricing workflow's step). */
+  decisionId: uuidField.optional(),
 });
 type SetPriceInput = z.infer<typeof setPriceInput>;
 
@@ -57,10 +60,13 @@ export const setPriceTool = defineTool({
     risk: 'medium',
   },
   async precondition(context, input) {
-    return priceProblem(await findProduct(context.db, { orgUnitId: context.orgUnitId, id: input.productId }), input.productId);
+    return (
+      priceProblem(await findProduct(context.db, { orgUnitId: context.orgUnitId, id: input.productId }), input.productId) ??
+      (await decisionProblem(context.db, context.orgUnitId, input))
+    );
   },
   async facts(context, input) {
-    return priceFacts(await productFor(context, input), input.priceMinor);
+    return { ...priceFacts(await productFor(context, input), input.priceMinor), ...(await decisionFacts(context.db, context.orgUnitId, input)) };
   },
   async simulate(context, input) {
     const product = await productFor(context, input);
@@ -83,6 +89,7 @@ export const setPriceTool = defineTool({
       const problem = priceProblem(await findProduct(context.db, { orgUnitId, id: input.productId }), input.productId);
       throw refuse(problem ?? `product ${input.productId} could not be repriced`);
     }
+    await markDecisionCarriedOut(context, input);
     return { productId: updated.id, previousPriceMinor: updated.previous_price_minor, priceMinor: updated.price_minor };
   },
 });

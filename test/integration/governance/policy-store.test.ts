@@ -29,14 +29,14 @@ policy margin_floor
 `;
 
 describe('the policy store', () => {
-  it('installs the four built-ins as active version 1, once', async () => {
+  it('installs the built-ins as active version 1, once', async () => {
     const orgUnitId = await fx.newOrgUnit();
     const installed = await fx.services.policies.installBuiltins(orgUnitId);
     expect(installed.map((p) => [p.name, p.version, p.status, p.builtin])).toEqual(builtinPolicies.map((p) => [p.name, 1, 'active', true]));
     expect(await fx.services.policies.installBuiltins(orgUnitId)).toEqual([]);
-    expect(await countWhere(fx.db, 'policies', orgUnitId)).toBe(4);
+    expect(await countWhere(fx.db, 'policies', orgUnitId)).toBe(builtinPolicies.length);
     await fx.audit.flush();
-    expect(await auditKinds(fx.db, orgUnitId)).toEqual(['policy.changed', 'policy.changed', 'policy.changed', 'policy.changed']);
+    expect(await auditKinds(fx.db, orgUnitId)).toEqual(builtinPolicies.map(() => 'policy.changed'));
   });
 
   it('does not reinstall a built-in the founder has retired', async () => {
@@ -50,7 +50,7 @@ describe('the policy store', () => {
   it('takes a new version through draft → shadow (evaluated, recorded, not enforced) → active', async () => {
     const orgUnitId = await fx.newOrgUnit();
     await fx.services.policies.installBuiltins(orgUnitId);
-    const action = priceChange(orgUnitId, { projected: { marginPercent: 0.2 } });
+    const action = priceChange(orgUnitId, { projected: { marginPercent: 0.2 }, risk: { pMarginBelowFloor: 0 } });
 
     const draft = await fx.services.policies.createVersion(orgUnitId, 'margin_floor', stricterFloor, founder);
     expect(draft).toMatchObject({ name: 'margin_floor', version: 2, status: 'draft', builtin: false, createdBy: founder.id });
@@ -60,14 +60,14 @@ describe('the policy store', () => {
     await fx.services.policies.shadow(orgUnitId, 'margin_floor', 2, founder);
     const whileShadow = await fx.services.governor.evaluate(action);
     expect(whileShadow.outcome).toBe('allow');
-    expect(whileShadow.policyVersions).toEqual([{ name: 'margin_floor', version: 1 }]);
+    expect(whileShadow.policyVersions).toEqual([{ name: 'margin_floor', version: 1 }, { name: 'margin_floor_chance', version: 1 }]);
     expect(whileShadow.shadow).toMatchObject({ outcome: 'deny', matched: [{ policy: 'margin_floor', version: 2, effect: 'deny' }] });
 
     const active = await fx.services.policies.activate(orgUnitId, 'margin_floor', 2, founder);
     expect(active).toMatchObject({ status: 'active', activatedAt: expect.any(String) });
     const enforced = await fx.services.governor.evaluate(action);
     expect(enforced).toMatchObject({ outcome: 'deny', failClosed: false, shadow: undefined });
-    expect(enforced.policyVersions).toEqual([{ name: 'margin_floor', version: 2 }]);
+    expect(enforced.policyVersions).toEqual([{ name: 'margin_floor', version: 2 }, { name: 'margin_floor_chance', version: 1 }]);
     expect((await fx.services.policies.get(orgUnitId, 'margin_floor', 1)).status).toBe('retired');
     expect((await fx.services.policies.list(orgUnitId, { name: 'margin_floor' })).map((p) => [p.version, p.status])).toEqual([
       [2, 'active'],
@@ -104,7 +104,7 @@ describe('the policy store', () => {
         expect(await rejection(fx.services.policies[change](orgUnitId, 'margin_floor', 1, actor))).toMatchObject({ code: 'GOV_DENIED' });
       }
     }
-    expect(await countWhere(fx.db, 'policies', orgUnitId)).toBe(4);
+    expect(await countWhere(fx.db, 'policies', orgUnitId)).toBe(builtinPolicies.length);
     expect((await fx.services.policies.get(orgUnitId, 'margin_floor', 1)).status).toBe('active');
     expect(await countWhere(fx.db, 'verdicts', orgUnitId)).toBe(8);
     await fx.audit.flush();

@@ -41,6 +41,11 @@ describe('loadConfig', () => {
     expect(config.workflows).toEqual({ modules: ['/srv/bos/shop/flows.ts', '/opt/more.ts'], leaseMs: 2000, concurrency: 64 });
   });
 
+  it('tunes the offline generator’s quality when asked, and leaves it at its default otherwise', () => {
+    expect(loadConfig({ BOS_CONTENT_OFFLINE_QUALITY: '0.6' }).content).toEqual({ kind: 'offline', quality: 0.6 });
+    expect(loadConfig({}).content).toEqual({ kind: 'offline' });
+  });
+
   it('selects an OpenAI-compatible content provider when its URL and model are set', () => {
     const config = loadConfig({ BOS_CONTENT_PROVIDER_URL: 'http://127.0.0.1:11434/v1', BOS_CONTENT_MODEL: 'llama3.1', BOS_CONTENT_API_KEY: 'sk-test' });
     expect(config.content).toEqual({ kind: 'openai_compatible', url: 'http://127.0.0.1:11434/v1', model: 'llama3.1', apiKey: 'sk-test', timeoutMs: 30_000 });
@@ -52,6 +57,11 @@ describe('loadConfig', () => {
     [{ BOS_CONTENT_PROVIDER_URL: 'https://llm.example/v1' }, 'BOS_CONTENT_MODEL', 'is required when BOS_CONTENT_PROVIDER_URL is set'],
     [{ BOS_CONTENT_API_KEY: 'sk-test' }, 'BOS_CONTENT_API_KEY', 'has no effect without BOS_CONTENT_PROVIDER_URL'],
     [{ BOS_CONTENT_MODEL: 'gpt-4o-mini' }, 'BOS_CONTENT_MODEL', 'has no effect without BOS_CONTENT_PROVIDER_URL'],
+    [
+      { BOS_CONTENT_PROVIDER_URL: 'https://llm.example/v1', BOS_CONTENT_MODEL: 'm', BOS_CONTENT_OFFLINE_QUALITY: '0.5' },
+      'BOS_CONTENT_OFFLINE_QUALITY',
+      'has no effect with BOS_CONTENT_PROVIDER_URL (it tunes the offline generator)',
+    ],
   ])('refuses a content provider set up halfway (%o), naming the variable', (env, variable, message) => {
     expect(configError(env).problems).toEqual([{ variable, message }]);
   });
@@ -78,6 +88,8 @@ describe('loadConfig', () => {
     ['BOS_CONTENT_PROVIDER_URL', 'not a url'],
     ['BOS_CONTENT_TIMEOUT_MS', '50'],
     ['BOS_CONTENT_TIMEOUT_MS', 'soon'],
+    ['BOS_CONTENT_OFFLINE_QUALITY', '1.5'],
+    ['BOS_CONTENT_OFFLINE_QUALITY', 'poor'],
   ];
 
   it.each(badValues)('rejects %s=%s, naming the variable', (variable, value) => {

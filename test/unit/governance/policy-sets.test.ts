@@ -73,7 +73,7 @@ describe('policy sets', () => {
   });
 
   it('requires a policy for exactly the tools a built-in covers', () => {
-    expect(builtinPolicies).toHaveLength(4);
+    expect(builtinPolicies).toHaveLength(5);
     for (const tool of ['pricing.set_price', 'payouts.post', 'payouts.schedule', 'ads.set_budget', 'refunds.issue']) expect(requiresPolicy(tool)).toBe(true);
     for (const tool of ['content.publish', 'ads.pause', 'pricing.read', 'governance.approve']) expect(requiresPolicy(tool)).toBe(false);
   });

@@ -5,13 +5,14 @@ import { assign, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { defineWorkflow, replayJournal, type JournalEntry, type WorkflowDefinition } from '../../../engine/workflows/index.js';
 import { workflowEffects } from '../../../machines/workflow-effects.js';
+import { builtinWorkflows } from '../../../machines/workflows/index.js';
 import { workflowModule } from '../../support/workflows/chain-workflows.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/journals');
 type Fixture = { workflowId: string; version: number; journal: JournalEntry[] };
 const load = (file: string) => JSON.parse(readFileSync(path.join(fixtures, file), 'utf8')) as Fixture;
 const definition = (id: string): WorkflowDefinition => {
-  const found = workflowModule.workflows.find((workflow) => workflow.id === id);
+  const found = [...builtinWorkflows, ...workflowModule.workflows].find((workflow) => workflow.id === id);
   if (!found) throw new Error(`no workflow ${id}`);
   return found;
 };
@@ -21,6 +22,8 @@ describe('replaying recorded journals', () => {
 
   it('has fixtures to replay', () => {
     expect(files.length).toBeGreaterThanOrEqual(2);
+    // Every built-in workflow has a recorded journal of its current version.
+    for (const workflow of builtinWorkflows) expect(files.filter((file) => file.startsWith(`${workflow.id}-v${workflow.version}`)).length, workflow.id).toBeGreaterThan(0);
   });
 
   it.each(files)('%s replays clean on the current definition', (file) => {

@@ -8,8 +8,8 @@ const payout = (context: Record<string, unknown>, cashRunwayDays?: number) =>
   action({ tool: 'payouts.post', input: { creatorId: 'c_1', amountMinor: 10_000 }, context, ...(cashRunwayDays === undefined ? {} : { projected: { cashRunwayDays } }) });
 
 describe('built-in policies', () => {
-  it('are the four the design names, each compiling under its own name', () => {
-    expect(builtinPolicies.map((policy) => policy.name)).toEqual(['payout_requires_reconciliation', 'margin_floor', 'cash_runway', 'large_refund_approval']);
+  it('are the four the design names and the margin floor’s chance constraint, each compiling under its own name', () => {
+    expect(builtinPolicies.map((policy) => policy.name)).toEqual(['payout_requires_reconciliation', 'margin_floor', 'margin_floor_chance', 'cash_runway', 'large_refund_approval']);
     expect(compiled.map((policy) => policy.name)).toEqual(builtinPolicies.map((policy) => policy.name));
   });
 
@@ -22,10 +22,16 @@ describe('built-in policies', () => {
   });
 
   it('margin_floor: below 15% is denied, 15% is not', () => {
-    const setPrice = (marginPercent: number) => action({ tool: 'pricing.set_price', input: { priceMinor: 1000 }, projected: { marginPercent } });
+    const setPrice = (marginPercent: number) => action({ tool: 'pricing.set_price', input: { priceMinor: 1000 }, projected: { marginPercent }, risk: { pMarginBelowFloor: 0 } });
     expect(evaluatePolicies(compiled, setPrice(0.1499)).outcome).toBe('deny');
     expect(evaluatePolicies(compiled, setPrice(0.15)).outcome).toBe('allow');
     expect(evaluatePolicies(compiled, setPrice(-0.2)).matched[0]?.message).toBe('margin would fall below the 15% floor');
+  });
+
+  it('margin_floor_chance: more than a 5% chance of margin below the floor is denied, whatever the mean', () => {
+    const setPrice = (pMarginBelowFloor: number) => action({ tool: 'pricing.set_price', input: { priceMinor: 1000 }, projected: { marginPercent: 0.4 }, risk: { pMarginBelowFloor } });
+    expect(evaluatePolicies(compiled, setPrice(0.05)).outcome).toBe('allow');
+    expect(evaluatePolicies(compiled, setPrice(0.0501)).matched).toMatchObject([{ policy: 'margin_floor_chance', message: 'the twin gives margin more than a 5% chance of falling below the floor' }]);
   });
 
   it('cash_runway: payouts and ad budgets need 30 days of runway, and a forecast', () => {
