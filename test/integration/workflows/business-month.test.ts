@@ -1,0 +1,83 @@
+import { sql } from 'slonik';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { generateCatalog } from '../../../engine/world/index.js';
+import { createApiToken } from '../../../server/auth/token-service.js';
+import { seedOrgUnit } from '../../../server/cli/commands/seed.js';
+import { createWorld, createWorldRunner, databaseLevers, inProcessSink } from '../../../server/world/index.js';
+import { worldPrincipal } from '../../../server/world/live-world.js';
+import { bearer, createAppFixture, type AppFixture } from '../../support/app-fixture.js';
+
+/**
+ * lsn_main run by the simulated shop for 30 days with every built-in workflow at A2: each
+ * workflow's runs complete, decisions stream, the audit chain verifies and the ledger
+ * balances. A small catalog (8 products, 4 creators) keeps it to a few thousand runs.
+ */
+const org = 'lsn_main';
+const catalog = { seed: 1, products: 8, creators: 4 };
+let f: AppFixture;
+let founder: string;
+
+beforeAll(async () => {
+  f = await createAppFixture();
+  await seedOrgUnit(f.db.pool, { orgUnitId: org, name: 'Live Shopping Network', ...catalog }, { now: Date.now(), progress: () => undefined });
+  await f.built.governance.policies.installBuiltins(org);
+  await f.built.workflows.install([org]);
+  founder = (await createApiToken(f.db.pool, { orgUnitId: org, name: 'month-founder', role: 'founder', now: Date.now() })).token;
+  await f.built.runtime.start();
+}, 120_000);
+afterAll(async () => {
+  await f.close();
+});
+
+const api = async <T>(method: 'GET' | 'POST', url: string, payload?: object): Promise<T> => {
+  const response = await f.built.app.inject({ method, url, headers: bearer(founder), ...(payload ? { payload } : {}) });
+  if (response.statusCode >= 300) throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
+  return response.json<T>();
+};
+
+const runCounts = z.object({ workflow_id: z.string(), status: z.string(), n: z.number() });
+
+async function settledRuns(timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await f.db.pool.any(sql.type(runCounts)`
+      SELECT workflow_id, status, count(*)::int AS n FROM workflow_runs WHERE org_unit_id = ${org} GROUP BY 1, 2 ORDER BY 1, 2`);
+    const open = rows.filter((row) => row.status !== 'completed' && row.status !== 'failed');
+    if (open.length === 0 || Date.now() > deadline) return rows;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}
+
+describe('a month of the simulated shop at A2', () => {
+  it('completes every workflow, streams decisions, keeps the audit chain and the ledger whole', async () => {
+    const { items } = await api<{ items: { id: string }[] }>('GET', `/api/org-units/${org}/workflows`);
+    const workflowIds = items.map((item) => item.id).sort();
+    expect(workflowIds).toEqual(['wf_content_generation', 'wf_creator_payout', 'wf_fraud_detection', 'wf_pricing_optimization']);
+    for (const id of workflowIds) await api('POST', `/api/workflows/${id}/autonomy`, { autonomyLevel: 'a2_supervised' });
+
+    const world = createWorld({ seed: 'month', catalog: generateCatalog(catalog) });
+    const runner = createWorldRunner({
+      world,
+      levers: databaseLevers(f.db.pool, { orgUnitId: org, world, payoutEveryDays: 7 }),
+      sink: inProcessSink(f.built.ingestion, await worldPrincipal(f.db.pool, org)),
+      startDate: '2026-10-01',
+      msPerDay: 0,
+    });
+    const days = await runner.runDays(30);
+    expect(days).toHaveLength(30);
+
+    const runs = await settledRuns(600_000);
+    const byWorkflow = (id: string, status: string) => runs.find((row) => row.workflow_id === id && row.status === status)?.n ?? 0;
+    for (const id of workflowIds) expect(byWorkflow(id, 'completed'), id).toBeGreaterThan(0);
+    expect(runs.filter((row) => row.status !== 'completed'), 'runs not completed').toEqual([]);
+    const orders = days.reduce((sum, day) => sum + day.summary.orders, 0);
+    expect(byWorkflow('wf_fraud_detection', 'completed')).toBe(orders);
+
+    const decisions = await f.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
+      SELECT count(*)::int AS n FROM stream_events WHERE org_unit_id = ${org} AND type = 'decision.made'`);
+    expect(decisions).toBeGreaterThan(0);
+    expect(await api('GET', `/api/org-units/${org}/audit/verify`)).toMatchObject({ ok: true });
+    expect(await api('GET', `/api/org-units/${org}/ledger/trial-balance`)).toMatchObject({ balanced: true });
+  }, 900_000);
+});
