@@ -3,6 +3,7 @@ import type { ExtendedError } from 'socket.io';
 import { z } from 'zod';
 import type { HandshakeRefusal } from '../contracts/stream-events.js';
 import type { Authenticator } from '../auth/authenticator.js';
+import { cookieValue, sessionCookieName } from '../auth/console-session.js';
 import type { LiveSocket } from './live-socket.js';
 import { unexpectedFailure } from './stream-errors.js';
 
@@ -23,15 +24,16 @@ export function refusal(data: HandshakeRefusal): ExtendedError {
 
 /**
  * The socket.io middleware that admits only a valid API token, sent in the handshake's
- * `auth.token`. A token in the URL is refused even when valid: URLs end up in logs.
+ * `auth.token`, or the console's session cookie (SameSite=Strict, so another site's page
+ * cannot open a socket with it). A token in the URL is refused even when valid: URLs end up in logs.
  */
 export function handshakeAuthentication(authenticator: Authenticator, logger: Logger) {
   async function admit(socket: LiveSocket): Promise<ExtendedError | undefined> {
     if ('token' in socket.handshake.query) {
       return refusal({ code: 'UNAUTHENTICATED', message: 'Send the API token in the handshake auth (auth.token), never in the URL' });
     }
-    const token = handshakeToken(socket);
-    if (!token) return refusal({ code: 'UNAUTHENTICATED', message: 'An API token is required in the handshake auth (auth.token)' });
+    const token = handshakeToken(socket) ?? cookieValue(socket.handshake.headers.cookie, sessionCookieName);
+    if (!token) return refusal({ code: 'UNAUTHENTICATED', message: 'An API token is required in the handshake auth (auth.token), or a console session cookie' });
     const principal = await authenticator.authenticate(token);
     if (!principal) return refusal({ code: 'UNAUTHENTICATED', message: 'The API token is not valid' });
     socket.data.principal = principal;

@@ -4,6 +4,7 @@ import type { DecisionService } from '../../decisions/decision-service.js';
 import type { GovernanceServices } from '../../governance/governance-services.js';
 import type { EventIngestion } from '../../ingestion/event-ingestion.js';
 import { catalogOperations } from './catalog-operations.js';
+import { dashboardOperations } from './dashboard-operations.js';
 import { decisionOperations } from './decision-operations.js';
 import { eventOperations } from './event-operations.js';
 import { governanceOperations } from './governance-operations.js';
@@ -48,6 +49,7 @@ export function createOperations(deps: OperationDeps) {
     ...ledgerOperations(deps),
     ...decisionOperations(deps),
     ...twinOperations(deps),
+    ...dashboardOperations(deps),
   };
 }
 
