@@ -9,10 +9,10 @@ import { unexpectedFailure } from './stream-errors.js';
 
 const handshakeAuthSchema = z.object({ token: z.string().min(1).max(256) });
 
-/** The API token the client sent in the handshake auth, if it sent one of a sane shape. */
+/** The API token the client sent in the handshake auth (if of a sane shape), else its console session cookie's. */
 export function handshakeToken(socket: LiveSocket): string | undefined {
   const auth = handshakeAuthSchema.safeParse(socket.handshake.auth);
-  return auth.success ? auth.data.token : undefined;
+  return auth.success ? auth.data.token : cookieValue(socket.handshake.headers.cookie, sessionCookieName);
 }
 
 export function refusal(data: HandshakeRefusal): ExtendedError {
@@ -32,7 +32,7 @@ export function handshakeAuthentication(authenticator: Authenticator, logger: Lo
     if ('token' in socket.handshake.query) {
       return refusal({ code: 'UNAUTHENTICATED', message: 'Send the API token in the handshake auth (auth.token), never in the URL' });
     }
-    const token = handshakeToken(socket) ?? cookieValue(socket.handshake.headers.cookie, sessionCookieName);
+    const token = handshakeToken(socket);
     if (!token) return refusal({ code: 'UNAUTHENTICATED', message: 'An API token is required in the handshake auth (auth.token), or a console session cookie' });
     const principal = await authenticator.authenticate(token);
     if (!principal) return refusal({ code: 'UNAUTHENTICATED', message: 'The API token is not valid' });
