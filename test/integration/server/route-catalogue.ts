@@ -32,6 +32,8 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
     'GET /api/org-units/:orgUnitId/incidents': (org) => ({ url: `/api/org-units/${org}/incidents?status=open` }),
     'PATCH /api/org-units/:orgUnitId/incidents/:incidentId': (org) => ({ url: `/api/org-units/${org}/incidents/${ghost}`, body: { status: 'acknowledged' } }),
     'GET /api/org-units/:orgUnitId/kill-switch': (org) => ({ url: `/api/org-units/${org}/kill-switch` }),
+    'GET /api/org-units/:orgUnitId/dashboard': (org) => ({ url: `/api/org-units/${org}/dashboard` }),
+    'GET /api/org-units/:orgUnitId/state-history': (org) => ({ url: `/api/org-units/${org}/state-history?limit=30` }),
     'POST /api/org-units/:orgUnitId/kill-switch': (org) => ({ url: `/api/org-units/${org}/kill-switch`, body: { action: 'release', scope: 'ads', reason: 'matrix' } }),
     'GET /api/org-units/:orgUnitId/policies': (org) => ({ url: `/api/org-units/${org}/policies` }),
     'GET /api/org-units/:orgUnitId/policies/:name/versions/:version': (org) => ({ url: `/api/org-units/${org}/policies/margin_floor/versions/1` }),
