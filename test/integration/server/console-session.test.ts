@@ -75,12 +75,12 @@ describe('console sessions', () => {
 
   it('carries the CSRF rule to tRPC mutations made with the cookie', async () => {
     const { cookie, session } = await logIn(f.tokens.founder);
-    const input = { json: { workflowId: 'wf_pricing_optimization', autonomyLevel: 'a1_assisted' } };
-    const refused = await f.built.app.inject({ method: 'POST', url: '/trpc/businessOS.updateWorkflowAutonomy', headers: { cookie }, payload: input });
+    const input = { json: { orgUnitId: f.orgUnitId, action: 'engage', scope: 'pricing', reason: 'console test over tRPC' } };
+    const refused = await f.built.app.inject({ method: 'POST', url: '/trpc/businessOS.killSwitch', headers: { cookie }, payload: input });
     expect(refused.statusCode).toBe(403);
     const allowed = await f.built.app.inject({
       method: 'POST',
-      url: '/trpc/businessOS.updateWorkflowAutonomy',
+      url: '/trpc/businessOS.killSwitch',
       headers: { cookie, 'x-csrf-token': session.csrfToken },
       payload: input,
     });
