@@ -108,7 +108,7 @@ describe('the control room in Chromium', () => {
       const runs = await server.api<{ items: { id: string; status: string }[] }>('viewer', 'GET', `${org()}/workflows/wf_test_chain3/runs?limit=5`);
       const runId = runs.body.items.find((run) => run.id === started.body.id)?.id ?? '';
       await openPage(page, 'Workflows', 'Workflows');
-      await page.getByRole('row', { name: /Chain of 3/ }).getByRole('button', { name: 'Runs' }).click();
+      await page.getByRole('row', { name: /wf_test_chain3/ }).getByRole('button', { name: 'Runs' }).click();
       await page.getByRole('button', { name: runId.slice(0, 8) }).click();
       await expect.poll(() => page.getByRole('region', { name: `Run ${runId}` }).textContent(), soon).toContain('completed');
       await page.getByRole('button', { name: 'Replay against the recorded run' }).click();
@@ -154,7 +154,7 @@ describe('the control room in Chromium', () => {
 
     // Autonomous actions stop: every workflow is paused, and a new run takes no step.
     await openPage(page, 'Workflows', 'Workflows');
-    await expect.poll(() => page.getByRole('row', { name: /Chain of 5/ }).textContent(), soon).toContain('paused');
+    await expect.poll(() => page.getByRole('row', { name: /wf_test_chain5/ }).textContent(), soon).toContain('paused');
     const started = await server.api<{ id: string }>('operator', 'POST', `${org()}/workflows/wf_test_chain5/runs`, { idempotencyKey: 'e2e-killed', payload: { chain: 'e2e-killed' } });
     expect(started.status).toBeLessThan(300);
     const effects = await server.fixture.db.pool.anyFirst(sql.unsafe`SELECT step FROM test_side_effects WHERE chain = 'e2e-killed'`);
@@ -183,7 +183,7 @@ describe('the control room in Chromium', () => {
     const pool = server.fixture.db.pool;
     await pool.transaction(async (tx) => {
       await tx.query(sql.unsafe`ALTER TABLE audit_log DISABLE TRIGGER audit_log_append_only`);
-      await tx.query(sql.unsafe`UPDATE audit_log SET kind = 'policy.changed' WHERE org_unit_id = ${server.fixture.orgUnitId} AND seq = 3`);
+      await tx.query(sql.unsafe`UPDATE audit_log SET kind = kind || '.tampered' WHERE org_unit_id = ${server.fixture.orgUnitId} AND seq = 3`);
       await tx.query(sql.unsafe`ALTER TABLE audit_log ENABLE TRIGGER audit_log_append_only`);
     });
     await page.getByRole('button', { name: 'Verify the audit chain' }).click();
