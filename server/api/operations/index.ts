@@ -13,6 +13,7 @@ import { orgUnitOperations } from './org-unit-operations.js';
 import { tokenOperations } from './token-operations.js';
 import { toolOperations } from './tool-operations.js';
 import { twinOperations } from './twin-operations.js';
+import { verdictOperations } from './verdict-operations.js';
 import { workflowOperations } from './workflow-operations.js';
 import type { LedgerService } from '../../ledger/ledger-service.js';
 import type { ToolRouter } from '../../tools/tool-implementation.js';
@@ -50,6 +51,7 @@ export function createOperations(deps: OperationDeps) {
     ...decisionOperations(deps),
     ...twinOperations(deps),
     ...dashboardOperations(deps),
+    ...verdictOperations(deps),
   };
 }
 

@@ -34,6 +34,7 @@ export function routeCatalogue(f: AppFixture): Record<string, (org: string) => V
     'GET /api/org-units/:orgUnitId/kill-switch': (org) => ({ url: `/api/org-units/${org}/kill-switch` }),
     'GET /api/org-units/:orgUnitId/dashboard': (org) => ({ url: `/api/org-units/${org}/dashboard` }),
     'GET /api/org-units/:orgUnitId/state-history': (org) => ({ url: `/api/org-units/${org}/state-history?limit=30` }),
+    'GET /api/org-units/:orgUnitId/verdicts/:verdictId': (org) => ({ url: `/api/org-units/${org}/verdicts/${ghost}` }),
     'POST /api/org-units/:orgUnitId/kill-switch': (org) => ({ url: `/api/org-units/${org}/kill-switch`, body: { action: 'release', scope: 'ads', reason: 'matrix' } }),
     'GET /api/org-units/:orgUnitId/policies': (org) => ({ url: `/api/org-units/${org}/policies` }),
     'GET /api/org-units/:orgUnitId/policies/:name/versions/:version': (org) => ({ url: `/api/org-units/${org}/policies/margin_floor/versions/1` }),
