@@ -96,6 +96,9 @@ describe('the control room in Chromium', () => {
       await expect.poll(() => card.count(), soon).toBe(1);
       expect(await card.textContent()).toContain('step two is checked by a person');
       expect(await card.textContent()).toContain('"step": 2');
+      await expect.poll(() => card.getByTestId('asking-policy').textContent(), soon).toBe(
+        `Policy that asked: e2e_step_two_checked v${policy.version}: step two is checked by a person`,
+      );
       await expect.poll(() => page.getByRole('link', { name: /Approvals/ }).textContent(), soon).toContain('1');
       await screenshot(page, 'approvals');
 

@@ -6,6 +6,7 @@ import type { approvalDto, auditVerifyDto, incidentDto, killSwitchStateDto } fro
 import type { balanceDto, reconciliationDto, transferDto, trialBalanceDto } from '$contracts/ledger';
 import type { draftDto, journalEntryDto, replayReportDto, runDto, workflowDto } from '$contracts/workflows';
 import type { simulationDto } from '$contracts/twin';
+import type { verdictDto } from '$contracts/verdicts';
 
 export type { StreamEnvelope, ServerToClientEvents, ClientToServerEvents, SubscribeAck } from '$contracts/stream-events';
 
@@ -28,6 +29,7 @@ export type RunWithJournal = Run & { journal: z.infer<typeof journalEntryDto>[] 
 export type ReplayReport = z.infer<typeof replayReportDto>;
 export type Draft = z.infer<typeof draftDto>;
 export type Simulation = z.infer<typeof simulationDto>;
+export type Verdict = z.infer<typeof verdictDto>;
 export type Role = 'founder' | 'operator' | 'viewer' | 'agent';
 
 export type Session = { principal: { id: string; name: string; role: Role }; orgUnitId: string; csrfToken: string };
