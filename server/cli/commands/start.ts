@@ -22,5 +22,6 @@ export function registerStartCommand(program: Command, context: CliContext): voi
         ...(flags.seed ? { beforeServing: (database) => seedDefaultOrgUnitIfMissing(context, database.pool) } : {}),
       });
       context.print(`Business OS listening on ${server.url}`);
+      context.print(`Control room: ${server.url}/ops-console (log in with a founder's or operator's token)`);
     });
 }
