@@ -10,7 +10,8 @@ const config = {
   kit: {
     adapter: adapter({ pages: 'build', assets: 'build', fallback: 'index.html', strict: true }),
     paths: { base: '/ops-console', relative: false },
-    alias: { $contracts: '../server/contracts' },
+    // The server's browser-safe contracts, and the pure engine for off-policy estimates.
+    alias: { $contracts: '../server/contracts', $engine: '../engine' },
     // Only fallback and static assets: there is nothing to prerender behind a login.
     prerender: { entries: [] },
   },

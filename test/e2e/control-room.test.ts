@@ -123,6 +123,32 @@ describe('the control room in Chromium', () => {
     }
   });
 
+  it('lists decisions with arm and propensity, and estimates each arm off-policy once outcomes are in', async () => {
+    const decided: { id: string; selectedOption: string }[] = [];
+    for (const revenue of [40000, 60000]) {
+      const made = await server.api<{ id: string; selectedOption: string }>('agent', 'POST', `${org()}/decisions`, {
+        decisionType: 'ad_spend',
+        context: { revenue, orders: 900, marginPercent: 0.25 },
+      });
+      expect(made.status).toBe(200);
+      decided.push(made.body);
+      const settled = await server.api('operator', 'POST', `${org()}/decisions/${made.body.id}/outcome`, { value: '150.00', toolCostMinor: 0 });
+      expect(settled.status).toBe(200);
+    }
+    const { context, page } = await logIn(browser, server, 'viewer');
+    await openPage(page, 'Decisions', 'Decisions');
+    await page.getByLabel('Decision type').selectOption('ad_spend');
+    const history = page.getByRole('table').filter({ hasText: 'Realised' });
+    await expect.poll(() => history.getByRole('row').count(), soon).toBe(3);
+    expect(await history.textContent()).toContain(decided[0]?.selectedOption ?? '?');
+    expect(await history.textContent()).toContain('reward 150.000');
+    const estimates = page.getByRole('table').filter({ hasText: 'Doubly robust' });
+    await expect.poll(() => estimates.getByRole('row').count(), soon).toBeGreaterThan(1);
+    expect(await estimates.textContent()).toContain('ad_spend');
+    await screenshot(page, 'decisions');
+    await context.close();
+  });
+
   it('runs a what-if and draws its p5–p95 bands with risks and opportunities', async () => {
     const { context, page } = await logIn(browser, server, 'operator');
     await openPage(page, 'Simulations', 'Simulations');
