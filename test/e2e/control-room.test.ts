@@ -202,6 +202,33 @@ describe('the control room in Chromium', () => {
     await context.close();
   });
 
+  it('filters incidents, then acknowledges and resolves one with a resolution', async () => {
+    const engaged = await server.api('operator', 'POST', `${org()}/kill-switch`, { action: 'engage', scope: 'content', reason: 'Copy went out with wrong prices' });
+    expect(engaged.status).toBe(200);
+    try {
+      const { context, page } = await logIn(browser, server, 'operator');
+      await openPage(page, 'Incidents', 'Incidents');
+      await page.getByLabel('status').selectOption('open');
+      await page.getByLabel('source').selectOption('kill_switch');
+      const incident = page.getByRole('article').filter({ hasText: 'Copy went out with wrong prices' });
+      await expect.poll(() => incident.count(), soon).toBe(1);
+      await incident.getByRole('button', { name: 'Acknowledge' }).click();
+      // Acknowledged, it no longer matches the "open" filter.
+      await expect.poll(() => incident.count(), soon).toBe(0);
+      await page.getByLabel('status').selectOption('acknowledged');
+      await expect.poll(() => incident.count(), soon).toBe(1);
+      expect(await incident.getByRole('button', { name: 'Resolve' }).isDisabled()).toBe(true);
+      await incident.getByLabel(/Resolution of/).fill('Prices corrected and copy withdrawn');
+      await incident.getByRole('button', { name: 'Resolve' }).click();
+      await page.getByLabel('status').selectOption('resolved');
+      await expect.poll(() => incident.textContent(), soon).toContain('Prices corrected and copy withdrawn');
+      await screenshot(page, 'incidents');
+      await context.close();
+    } finally {
+      await server.api('founder', 'POST', `${org()}/kill-switch`, { action: 'release', scope: 'content', reason: 'e2e incident test done' });
+    }
+  });
+
   it('verifies the audit chain, and names the row where a tampered chain breaks', async () => {
     const { context, page } = await logIn(browser, server, 'founder');
     await openPage(page, 'Audit', 'Audit');
