@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import rateLimit from '@fastify/rate-limit';
 import { fastifyTRPCPlugin } from '@trpc/server/adapters/fastify';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
@@ -7,8 +8,11 @@ import type { Database } from '../db/open-database.js';
 import type { Role } from '../engine/kernel/index.js';
 import { bearerTokenSource, installAuth } from './auth/auth-plugin.js';
 import { createAuthenticator, type Authenticator } from './auth/authenticator.js';
+import { sessionCookieSource } from './auth/console-session.js';
+import { serveSessionRoutes } from './auth/session-routes.js';
 import type { Config } from './config/config.js';
 import { AppError } from './errors/catalog.js';
+import { serveConsole } from './http/console-files.js';
 import { installErrorHandling } from './http/error-handler.js';
 import { installHealth, type Readiness } from './http/health.js';
 import { installMetrics } from './http/metrics.js';
@@ -134,7 +138,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     errorResponseBuilder: (_request, context) =>
       new AppError('RATE_LIMITED', `Rate limit of ${context.max} requests per minute exceeded; retry in ${context.after}`),
   });
-  const credentialSources = [bearerTokenSource(authenticator)];
+  // A bearer token wins over a console cookie: API clients never depend on browser state.
+  const credentialSources = [bearerTokenSource(authenticator), sessionCookieSource(authenticator)];
   installAuth(app, credentialSources);
   installMetrics(app);
   installHealth(app, { pool: database.pool, readiness });
@@ -190,6 +195,8 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     },
   });
   serveAuditExport(app, { pool: database.pool });
+  serveSessionRoutes(app, { pool: database.pool, authenticator, secureCookies: config.publicOrigin.startsWith('https:'), now: Date.now });
+  serveConsole(app, { buildDir: fileURLToPath(new URL('../console/build', import.meta.url)) });
   serveDocs(app, operations, { version: appVersion, serverUrl: config.publicOrigin }, auditExportDoc);
 
   // preClose, not onClose: open websockets would otherwise hold fastify's close() up.

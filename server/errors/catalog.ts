@@ -49,6 +49,8 @@ export const errorCatalog = {
   APPROVAL_PENDING: { status: 409, title: 'The approval has not been decided yet' },
   DRAFT_DISCARDED: { status: 409, title: 'The draft was discarded' },
   ACTION_NOT_DRAFT: { status: 409, title: 'The action is not a draft' },
+  // Console sessions (server/auth/console-session.ts): a cookie alone never authorises a write.
+  CSRF_TOKEN_INVALID: { status: 403, title: 'The CSRF token is missing or does not match the session' },
 } as const satisfies Record<string, { status: number; title: string }>;
 
 export type ErrorCode = keyof typeof errorCatalog;

@@ -6,6 +6,7 @@ import type { GovernanceServices } from '../../governance/governance-services.js
 import type { EventIngestion } from '../../ingestion/event-ingestion.js';
 import type { GoalService } from '../../goals/goal-service.js';
 import { catalogOperations } from './catalog-operations.js';
+import { dashboardOperations } from './dashboard-operations.js';
 import { decisionOperations } from './decision-operations.js';
 import { eventOperations } from './event-operations.js';
 import { goalOperations } from './goal-operations.js';
@@ -15,6 +16,7 @@ import { orgUnitOperations } from './org-unit-operations.js';
 import { tokenOperations } from './token-operations.js';
 import { toolOperations } from './tool-operations.js';
 import { twinOperations } from './twin-operations.js';
+import { verdictOperations } from './verdict-operations.js';
 import { workflowOperations } from './workflow-operations.js';
 import type { LedgerService } from '../../ledger/ledger-service.js';
 import type { ToolRouter } from '../../tools/tool-implementation.js';
@@ -54,6 +56,8 @@ export function createOperations(deps: OperationDeps) {
     ...decisionOperations(deps),
     ...goalOperations(deps),
     ...twinOperations(deps),
+    ...dashboardOperations(deps),
+    ...verdictOperations(deps),
   };
 }
 

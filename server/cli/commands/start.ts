@@ -45,5 +45,6 @@ export function registerStartCommand(program: Command, context: CliContext): voi
           : {}),
       });
       context.print(`Business OS listening on ${server.url}${shop}`);
+      context.print(`Control room: ${server.url}/ops-console (log in with a founder's or operator's token)`);
     });
 }
