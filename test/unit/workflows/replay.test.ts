@@ -5,13 +5,14 @@ import { assign, setup } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { defineWorkflow, replayJournal, type JournalEntry, type WorkflowDefinition } from '../../../engine/workflows/index.js';
 import { workflowEffects } from '../../../machines/workflow-effects.js';
+import { builtinWorkflows } from '../../../machines/workflows/index.js';
 import { workflowModule } from '../../support/workflows/chain-workflows.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../fixtures/journals');
 type Fixture = { workflowId: string; version: number; journal: JournalEntry[] };
 const load = (file: string) => JSON.parse(readFileSync(path.join(fixtures, file), 'utf8')) as Fixture;
 const definition = (id: string): WorkflowDefinition => {
-  const found = workflowModule.workflows.find((workflow) => workflow.id === id);
+  const found = [...workflowModule.workflows, ...builtinWorkflows].find((workflow) => workflow.id === id);
   if (!found) throw new Error(`no workflow ${id}`);
   return found;
 };
