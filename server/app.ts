@@ -32,7 +32,7 @@ import { createLedgerService, type LedgerService } from './ledger/ledger-service
 import type { ContentGenerator } from '../engine/content/index.js';
 import { createContentGenerator } from './content/content-generators.js';
 import { createEvaluatorService, type EvaluatorService } from './evaluator/evaluator-service.js';
-import { businessTools } from './tools/business-tools/index.js';
+import { businessTools, payoutLedgerTools } from './tools/business-tools/index.js';
 import { workflowTools } from './tools/business-tools/workflow-tools.js';
 import { ledgerTools } from './tools/ledger-tools.js';
 import type { ToolRouter } from './tools/tool-implementation.js';
@@ -151,7 +151,7 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   const governance = createGovernanceServices({ pool: database.pool, audit, publish, clock, logger });
   const ledger = createLedgerService({ pool: database.pool, clock, logger, publish });
   const { catalog, modules } = await loadWorkflowCatalog(config.workflows.modules);
-  const registry = createToolRegistry([...ledgerTools, ...businessTools, ...modules.flatMap((module) => module.tools ?? [])]);
+  const registry = createToolRegistry([...ledgerTools, ...payoutLedgerTools, ...businessTools, ...modules.flatMap((module) => module.tools ?? [])]);
   const tools = createToolRouter({
     pool: database.pool,
     governance,

@@ -14,7 +14,7 @@ import { defineTool, type ToolImplementation } from './tool-implementation.js';
  */
 
 /** What every ledger tool shares: people and the runtime may call it, and the ledger deduplicates on its keys. */
-const ledgerToolDefaults = {
+export const ledgerToolDefaults = {
   allowedRoles: ['founder', 'operator', 'system'],
   timeoutMs: 10_000,
   retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2000 } satisfies RetryPolicy,

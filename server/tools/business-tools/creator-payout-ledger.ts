@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { findPayout, latestCashSnapshot, setPayoutStatus, type CreatorPayoutRow } from '../../../db/queries/creator-payouts.js';
 import { payoutRiskLimit } from '../../../engine/ledger/index.js';
-import type { RetryPolicy } from '../../../engine/tools/index.js';
 import { AppError } from '../../errors/catalog.js';
+import { ledgerToolDefaults } from '../ledger-tools.js';
 import { defineTool, type ToolReadContext } from '../tool-implementation.js';
 import { payeeAccount, payoutFacts, payoutHoldKey } from './creator-payout-checks.js';
 import { nowOf, refuse, uuidField } from './tool-defaults.js';
@@ -15,14 +15,8 @@ import { nowOf, refuse, uuidField } from './tool-defaults.js';
  * earmark once the payout is posted or has failed).
  */
 
-const ledgerStepDefaults = {
-  allowedRoles: ['founder', 'operator', 'system'],
-  timeoutMs: 10_000,
-  retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 } satisfies RetryPolicy,
-  idempotency: 'keyed',
-  cost: () => 0,
-  costCurrency: 'USD',
-} as const;
+// The ledger tools' defaults: people and the runtime may call them, and the ledger deduplicates on their keys.
+const ledgerStepDefaults = ledgerToolDefaults;
 
 const accrualKey = (payoutId: string) => `payout:${payoutId}:accrual`;
 const paymentKey = (payoutId: string) => `payout:${payoutId}`;

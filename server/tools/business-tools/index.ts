@@ -30,7 +30,10 @@ export const businessTools: readonly ToolImplementation[] = Object.freeze([
   // wf_creator_payout
   assessPayoutTool,
   reportBlockedPayoutTool,
-  holdPayoutTool,
-  postCreatorPayoutTool,
-  releasePayoutHoldTool,
 ]);
+
+/**
+ * wf_creator_payout's money steps: ledger transfers keyed by the payout ('keyed', not
+ * 'transactional': the ledger opens its own transactions), registered beside the ledger tools.
+ */
+export const payoutLedgerTools: readonly ToolImplementation[] = Object.freeze([holdPayoutTool, postCreatorPayoutTool, releasePayoutHoldTool]);

@@ -47,6 +47,8 @@ describe('the business tool set', () => {
     expect(names).toEqual([
       'pricing.set_price', 'ads.set_budget', 'orders.block', 'orders.release',
       'content.create_draft', 'content.publish', 'streams.schedule', 'streams.assign_creator',
+      'fraud.score_order', 'fraud.report_blocked_order', 'fraud.learn_chargeback', 'fraud.review_order',
+      'creator_payouts.assess', 'creator_payouts.report_blocked',
     ]);
     for (const { spec } of businessTools) {
       expect(spec.idempotency).toBe('transactional');

@@ -69,7 +69,7 @@ async function shopWith(h: History): Promise<string> {
   for (const [index, dispute] of h.disputes.entries()) {
     const disputed = await order(`disputed-${index}`, dispute.amountMinor, null);
     const opened = await ledger.openDispute(orgUnitId, { orderId: disputed!.id, amountMinor: dispute.amountMinor, currency: 'USD' });
-    if (dispute.outcome !== 'open') await ledger.resolveDispute(orgUnitId, opened.id, dispute.outcome as 'won' | 'lost');
+    if (dispute.outcome !== 'open') await ledger.resolveDispute(orgUnitId, opened.id, dispute.outcome);
   }
   for (const [index, amount] of h.otherHolds.entries()) await holdOtherPayout(ledger, orgUnitId, `h${index}`, amount);
   if (h.statement !== 'missing') await importStatement(ledger, orgUnitId, { start: utcDay(-6), end: utcDay(0) }, sales, h.statement === 'matching');
