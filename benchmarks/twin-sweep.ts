@@ -26,7 +26,7 @@ const request: KernelRequest = { ...plan, seeds: modelSeeds(1), sampleStart: 0, 
 const productDays = scenarios.length * days * products;
 const rounds = 3;
 
-async function best(run: () => Promise<unknown> | unknown): Promise<number> {
+async function best(run: () => unknown): Promise<number> {
   let fastest = Number.POSITIVE_INFINITY;
   for (let i = 0; i < rounds; i += 1) {
     const started = performance.now();
