@@ -18,6 +18,7 @@ import { printReport } from './support/report.js';
 import { loadavg } from 'node:os';
 
 const orgUnitId = 'lsn_main';
+const step = (what: string) => process.stderr.write(`twin-simulate: ${what}\n`);
 const db = await createTestDatabase();
 await seedOrgUnit(db.pool, { orgUnitId, name: 'Live Shopping Network', seed: 1, products: 240, creators: 36 }, { now: Date.now(), progress: () => {} });
 const world = createWorld({ seed: 'bench' });
@@ -25,12 +26,14 @@ await storeWorldEvents(db.pool, orgUnitId, simulateDays(world, { startDate: '202
 const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
 const built = await buildApp({ config, database: db, logger: createLogger(config), readiness: { state: 'serving' } });
 await built.app.ready();
+step('shop seeded with a week of events');
 
 const scenario = { changes: { priceChange: 5 }, duration: 30, description: 'bench: 5% dearer for 30 days' };
 const calls = 15;
 const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 await built.twin.simulate('bench', orgUnitId, { scenario });
+step('warmed up');
 const serviceMs: number[] = [];
 let samples = 0;
 for (let i = 0; i < calls; i += 1) {
