@@ -112,12 +112,12 @@ function fillGaps(prices: readonly number[], fallback: number): number[] {
   const filled = [...prices];
   let last = Number.NaN;
   for (let d = 0; d < filled.length; d += 1) {
-    if (Number.isNaN(filled[d] as number)) filled[d] = last;
+    if (Number.isNaN(filled[d])) filled[d] = last;
     else last = filled[d] as number;
   }
   let next = fallback;
   for (let d = filled.length - 1; d >= 0; d -= 1) {
-    if (Number.isNaN(filled[d] as number)) filled[d] = next;
+    if (Number.isNaN(filled[d])) filled[d] = next;
     else next = filled[d] as number;
   }
   return filled;

@@ -4,6 +4,6 @@ import { fitFraud } from './fraud-fit.js';
 
 /** The fits on this thread's TensorFlow.js backend (a model worker's, or a test's). */
 export const inThreadFitter: ModelFitter = {
-  fitDemand: async (input) => fitDemand(input),
-  fitFraud: async (input) => fitFraud(input),
+  fitDemand: (input) => Promise.resolve(fitDemand(input)),
+  fitFraud: (input) => Promise.resolve(fitFraud(input)),
 };

@@ -34,7 +34,7 @@ export function runExperimentingShop(options: { seed: string; products: number; 
 }
 
 export function historyOf(days: readonly DayResult[]): HistoryEvent[] {
-  return days.flatMap((day) => day.events.map((e) => ({ type: e.type, occurredAtMs: Date.parse(e.occurredAt), payload: e.payload as Record<string, unknown> })));
+  return days.flatMap((day) => day.events.map((e) => ({ type: e.type, occurredAtMs: Date.parse(e.occurredAt), payload: e.payload })));
 }
 
 /** The shop as the twin would read it on `date`: catalog prices as given, the world's stock, no scheduled streams. */
