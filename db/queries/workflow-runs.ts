@@ -60,7 +60,11 @@ export async function createRuns(db: CommonQueryMethods, runs: readonly NewRun[]
     RETURNING ${columns}`);
 }
 
-/** One run per workflow of the org unit that the event's type triggers (in the event's own transaction). */
+/**
+ * One run per workflow of the org unit that the event's type triggers (in the event's own
+ * transaction). The key names the event and the workflow: two workflows on one trigger each
+ * get their run.
+ */
 export async function createRunsForEvent(
   db: CommonQueryMethods,
   event: { orgUnitId: string; id: string; type: string; payload: Record<string, unknown> },
@@ -69,7 +73,7 @@ export async function createRunsForEvent(
   const input = { trigger: { type: event.type, eventId: event.id, payload: event.payload } };
   return db.any(sql.type(runRow)`
     INSERT INTO workflow_runs (org_unit_id, workflow_id, definition_version, idempotency_key, trigger_event_id, input, wake_at)
-    SELECT w.org_unit_id, w.id, w.definition_version, ${`event:${event.id}`}, ${event.id}, ${sql.jsonb(input as never)}, ${sql.timestamp(now)}
+    SELECT w.org_unit_id, w.id, w.definition_version, ${`event:${event.id}:`} || w.id, ${event.id}, ${sql.jsonb(input as never)}, ${sql.timestamp(now)}
       FROM workflows w
      WHERE w.org_unit_id = ${event.orgUnitId} AND ${event.type} = ANY (w.triggers)
     ON CONFLICT (org_unit_id, idempotency_key) DO NOTHING
@@ -110,7 +114,7 @@ export async function createRunsForEvents(
   const records = events.map((e) => ({ id: e.id, type: e.type, input: { trigger: { type: e.type, eventId: e.id, payload: e.payload } } }));
   return db.any(sql.type(runRow)`
     INSERT INTO workflow_runs (org_unit_id, workflow_id, definition_version, idempotency_key, trigger_event_id, input, wake_at)
-    SELECT w.org_unit_id, w.id, w.definition_version, 'event:' || e.id, e.id::uuid, e.input, ${sql.timestamp(now)}
+    SELECT w.org_unit_id, w.id, w.definition_version, 'event:' || e.id || ':' || w.id, e.id::uuid, e.input, ${sql.timestamp(now)}
       FROM jsonb_to_recordset(${sql.jsonb(records as never)}) AS e(id text, type text, input jsonb)
       JOIN workflows w ON w.org_unit_id = ${orgUnitId} AND e.type = ANY (w.triggers)
     ON CONFLICT (org_unit_id, idempotency_key) DO NOTHING

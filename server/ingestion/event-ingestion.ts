@@ -92,7 +92,7 @@ export function createEventIngestion(deps: EventIngestionDeps): EventIngestion {
     async ingest(principal, event) {
       const orgUnitId = principal.orgUnitId;
       // The event and the runs it starts commit together: a crash cannot keep one without the other.
-      const { stored, runs } = await deps.pool.transaction(async (tx) => {
+      const { stored, runs, scheduled } = await deps.pool.transaction(async (tx) => {
         const row = await insertEventOnce(tx, {
           orgUnitId,
           type: event.type,
@@ -101,9 +101,9 @@ export function createEventIngestion(deps: EventIngestionDeps): EventIngestion {
           payload: event.payload,
           occurredAt: new Date(event.occurredAt),
         });
-        if (!row) return { stored: row, runs: [] };
+        if (!row) return { stored: row, runs: [], scheduled: [] };
         const triggered = await createRunsForEvent(tx, { orgUnitId, id: row.id, type: row.type, payload: row.payload }, new Date(deps.now()));
-        return { stored: row, runs: [...triggered, ...(await scheduledRuns(tx, orgUnitId, [row]))] };
+        return { stored: row, runs: triggered, scheduled: await scheduledRuns(tx, orgUnitId, [row]) };
       });
       if (!stored) {
         const first = await findEventByKey(deps.pool, { orgUnitId, idempotencyKey: event.idempotencyKey });
@@ -115,7 +115,8 @@ export function createEventIngestion(deps: EventIngestionDeps): EventIngestion {
         }
         return toDto(first, true);
       }
-      await afterCommit(orgUnitId, [stored], runs);
+      // A scheduled run belongs to its period, not to the event that opened it: woken, not listed.
+      await afterCommit(orgUnitId, [stored], [...runs, ...scheduled]);
       return toDto(stored, false, runs);
     },
     async ingestBatch(principal, events) {

@@ -89,7 +89,7 @@ export function largeRefund(orgUnitId: string, overrides: Partial<Action> = {}):
   };
 }
 
-/** A price change the built-ins allow (margin well above the floor). */
+/** A price change the built-ins allow (margin well above the floor, and little chance of falling below it). */
 export function priceChange(orgUnitId: string, overrides: Partial<Action> = {}): Action {
   return {
     orgUnitId,
@@ -98,6 +98,7 @@ export function priceChange(orgUnitId: string, overrides: Partial<Action> = {}):
     input: { productId: 'p_1', priceMinor: 2_499, currentPriceMinor: 2_299, costMinor: 1_000 },
     context: {},
     projected: { marginPercent: 0.4, cashRunwayDays: 120 },
+    risk: { pMarginBelowFloor: 0.01 },
     autonomous: true,
     ...overrides,
   };

@@ -34,7 +34,7 @@ describe('the governor service', () => {
     const action = priceChange(orgUnitId);
     const verdict = await fx.services.governor.evaluate(action);
     expect(verdict).toMatchObject({ outcome: 'allow', failClosed: false, actionHash: actionHash(action), incidentId: undefined });
-    expect(verdict.policyVersions).toEqual([{ name: 'margin_floor', version: 1 }]);
+    expect(verdict.policyVersions).toEqual([{ name: 'margin_floor', version: 1 }, { name: 'margin_floor_chance', version: 1 }]);
     const row = await findVerdict(fx.db.pool, { orgUnitId, id: verdict.id });
     expect(row).toMatchObject({ outcome: 'allow', fail_closed: false, tool: 'pricing.set_price', actor: 'agent-pricing', action_hash: verdict.actionHash });
     expect(row?.created_at.toISOString()).toBe(verdict.evaluatedAt);

@@ -50,7 +50,7 @@ describe('the policy store', () => {
   it('takes a new version through draft → shadow (evaluated, recorded, not enforced) → active', async () => {
     const orgUnitId = await fx.newOrgUnit();
     await fx.services.policies.installBuiltins(orgUnitId);
-    const action = priceChange(orgUnitId, { projected: { marginPercent: 0.2 }, risk: { pMarginBelowFloor: 0 } });
+    const action = priceChange(orgUnitId, { projected: { marginPercent: 0.2 } });
 
     const draft = await fx.services.policies.createVersion(orgUnitId, 'margin_floor', stricterFloor, founder);
     expect(draft).toMatchObject({ name: 'margin_floor', version: 2, status: 'draft', builtin: false, createdBy: founder.id });

@@ -81,6 +81,7 @@ describe('the kill switch through the API', () => {
       input: { productId: f.productId, priceMinor: 5200 },
       context: {},
       projected: { marginPercent: 0.4 },
+      risk: { pMarginBelowFloor: 0.01 },
       autonomous: true,
     };
     expect((await f.built.governance.governor.evaluate(autonomous)).invariants.map((i) => i.name)).toEqual(['kill_switch']);

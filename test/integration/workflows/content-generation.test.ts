@@ -49,7 +49,7 @@ async function start(env: NodeJS.ProcessEnv = {}) {
   return { f, catalog };
 }
 
-describe('wf_content_generation with the default offline generator', () => {
+describe('wf_content_generation with the default offline generator', { timeout: 90_000 }, () => {
   let f: AppFixture;
   let catalog: Catalog;
   beforeAll(async () => {
@@ -63,7 +63,7 @@ describe('wf_content_generation with the default offline generator', () => {
       { sku: product.sku, channel: 'social_post' as const },
     ]);
     const ids = await Promise.all(requests.map((request, index) => requestContent(f, `publish-${index}`, request)));
-    const runs = await waitForRuns(f, ids, ended);
+    const runs = await waitForRuns(f, ids, ended, 80_000);
     expect(runs.map((run) => [run.status, outputOf(run).outcome])).toEqual(ids.map(() => ['completed', 'published']));
     const published = await contentOf(f);
     expect(published).toHaveLength(requests.length);
@@ -128,7 +128,7 @@ describe('wf_content_generation with the default offline generator', () => {
   });
 });
 
-describe('wf_content_generation with a generator that leaves facts out', () => {
+describe('wf_content_generation with a generator that leaves facts out', { timeout: 120_000 }, () => {
   let f: AppFixture;
   let catalog: Catalog;
   beforeAll(async () => {
@@ -142,7 +142,7 @@ describe('wf_content_generation with a generator that leaves facts out', () => {
       { sku: product.sku, channel: 'social_post' as const },
     ]);
     const ids = await Promise.all(requests.map((request, index) => requestContent(f, `mixed-${index}`, request)));
-    const runs = await waitForRuns(f, ids, ended);
+    const runs = await waitForRuns(f, ids, ended, 100_000);
     const outputs = runs.map(outputOf);
     expect(runs.every((run) => run.status === 'completed')).toBe(true);
     // Some texts needed a second or third try; the rest either passed at once or went to a person.

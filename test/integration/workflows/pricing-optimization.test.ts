@@ -49,7 +49,8 @@ async function replaysClean(runs: readonly RunRow[]) {
   for (const run of runs) expect((await f.built.workflows.replay(f.orgUnitId, run.id)).divergence, `run ${run.id}`).toBeNull();
 }
 
-describe('wf_pricing_optimization', () => {
+// Each run forecasts its decision in the twin (a Monte Carlo on the model workers): on two shared cores that takes a while.
+describe('wf_pricing_optimization', { timeout: 180_000 }, () => {
   it('runs once per hour of the shop’s clock and sets the decided price through pricing.set_price, carrying the decision', async () => {
     const hours = ['2026-03-02T09:00:00Z', '2026-03-02T10:00:00Z', '2026-03-02T11:00:00Z'];
     const orders = hours.flatMap((hour, index) => skus.map((sku) => ({ key: `day1-${index}-${sku}`, at: hour.replace(':00:00Z', ':20:00Z'), sku, quantity: 1, unitPriceMinor: 2_500 })));
