@@ -127,7 +127,10 @@ describe('the policy store', () => {
       code: 'VALIDATION_FAILED',
       extras: { errors: [{ path: 'name', message: expect.stringContaining('margin_floor') }] },
     });
-    // With the floor retired and nothing in its place, price changes fail closed rather than go unchecked.
+    // With the floor still held by its chance constraint, price changes stay checked by that one...
+    expect(await fx.services.governor.evaluate(priceChange(orgUnitId))).toMatchObject({ outcome: 'allow', failClosed: false });
+    // ...and with both retired and nothing in their place, they fail closed rather than go unchecked.
+    await fx.services.policies.retire(orgUnitId, 'margin_floor_chance', 1, founder);
     expect(await fx.services.governor.evaluate(priceChange(orgUnitId))).toMatchObject({ outcome: 'deny', failClosed: true });
   });
 
