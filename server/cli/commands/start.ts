@@ -38,13 +38,14 @@ export function registerStartCommand(program: Command, context: CliContext): voi
                   msPerDay: flags.worldSpeed === 'max' ? 0 : 1000 / flags.worldSpeed,
                   now: context.now,
                 });
-                if (runner) shop = `; the simulated shop runs for ${defaultOrgUnit.id} (world ${flags.worldSeed})`;
+                if (runner) shop = `The simulated shop runs for ${defaultOrgUnit.id} (world ${flags.worldSeed}), one day every ${flags.worldSpeed === 'max' ? 'moment' : `${1 / flags.worldSpeed} s`}`;
                 return runner ? () => runner.stop() : undefined;
               },
             }
           : {}),
       });
-      context.print(`Business OS listening on ${server.url}${shop}`);
+      context.print(`Business OS listening on ${server.url}`);
+      if (shop) context.print(shop);
       context.print(`Control room: ${server.url}/ops-console (log in with a founder's or operator's token)`);
     });
 }

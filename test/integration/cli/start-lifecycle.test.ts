@@ -78,7 +78,7 @@ describe('bos start', () => {
   });
 
   it('runs the simulated shop beside the server: its events stream in without being asked', async () => {
-    expect(server.stdout()).toContain('the simulated shop runs for lsn_main');
+    expect(server.stdout()).toContain('The simulated shop runs for lsn_main');
     const founder = [...server.stdout().matchAll(/^ {2}founder +(bos_\S+)$/gm)][0]?.[1];
     const head = async () => (await (await fetch(`${url}/api/org-units/lsn_main`, { headers: { authorization: `Bearer ${founder}` } })).json()) as { streamSeq: number };
     const deadline = Date.now() + 60_000;
