@@ -13,9 +13,12 @@ export const chainModulePath = path.resolve(path.dirname(fileURLToPath(import.me
 
 export type ServerChild = { readonly cli: CliProcess; readonly url: string };
 
-/** Starts `bos start` with the chain workflows and a short lease; resolves once it listens. */
+/**
+ * Starts `bos start` with the chain workflows and a short lease, without the simulated shop
+ * (the runs under test are the only work); resolves once it listens.
+ */
 export async function startServerChild(env: CliEnv, args: readonly string[] = ['start']): Promise<ServerChild> {
-  const cli = startCli(args, { PORT: '0', BOS_WORKFLOW_MODULES: chainModulePath, WORKFLOW_LEASE_MS: '1000', ...env });
+  const cli = startCli([...args, '--no-world'], { PORT: '0', BOS_WORKFLOW_MODULES: chainModulePath, WORKFLOW_LEASE_MS: '1000', ...env });
   const [, url] = await cli.waitForLine(/Business OS listening on (http:\/\/\S+)/, 45_000);
   return { cli, url: url ?? '' };
 }
