@@ -19,10 +19,12 @@ const failed = (step: string, code: string, message: string): RunEvent => ({ typ
 const toolsAsked = (steps: Step[]) => steps.flatMap((s) => s.outcome.effects.map((e) => (e.kind === 'tool' ? e.tool : `${e.kind}:${'name' in e ? e.name : ''}`)));
 
 describe('builtin workflows', () => {
-  it('registers the payout and fraud workflows, each on its trigger', () => {
+  it('registers the four business workflows, each on its trigger or schedule', () => {
     expect(builtinWorkflows.map((w) => [w.id, w.version, w.triggers])).toEqual([
       ['wf_creator_payout', 1, ['payout.due']],
       ['wf_fraud_detection', 1, ['order.placed', 'chargeback.received']],
+      ['wf_content_generation', 1, ['content.requested']],
+      ['wf_pricing_optimization', 1, []],
     ]);
   });
 });
