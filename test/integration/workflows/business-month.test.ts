@@ -76,8 +76,9 @@ describe('a month of the simulated shop at A2', () => {
     const byWorkflow = (id: string, status: string) => runs.find((row) => row.workflow_id === id && row.status === status)?.n ?? 0;
     for (const id of workflowIds) expect(byWorkflow(id, 'completed'), id).toBeGreaterThan(0);
     expect(runs.filter((row) => row.status !== 'completed'), 'runs not completed').toEqual([]);
-    const orders = days.reduce((sum, day) => sum + day.summary.orders, 0);
-    expect(byWorkflow('wf_fraud_detection', 'completed')).toBe(orders);
+    // Fraud detection runs on every order placed and learns from every chargeback.
+    const fraudTriggers = days.reduce((sum, day) => sum + day.summary.orders + day.summary.chargebacks, 0);
+    expect(byWorkflow('wf_fraud_detection', 'completed')).toBe(fraudTriggers);
 
     const decisions = await f.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
       SELECT count(*)::int AS n FROM stream_events WHERE org_unit_id = ${org} AND type = 'decision.made'`);
