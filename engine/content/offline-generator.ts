@@ -1,3 +1,4 @@
+import { readabilityOf } from '../evaluator/readability.js';
 import { seededRandom, type Random } from '../kernel/index.js';
 import { productNameOf, type ContentGenerator, type ContentRequest, type GeneratedContent } from './content-generator.js';
 import { channelTemplates, ramblingSentence, vagueSlots, type Slots } from './offline-templates.js';
@@ -35,7 +36,7 @@ export function createOfflineGenerator(options: OfflineGeneratorOptions = {}): C
       }
       const random = seededRandom(`${seed}:${request.sku}:${request.channel}:${request.attempt}`);
       const slots = slotsFor(request, random, quality);
-      const body = channelTemplates[request.channel](random, slots);
+      const body = readableBody(request, random, slots, quality);
       const text = random.next() >= quality ? `${body}\n\n${ramblingSentence}` : body;
       return Promise.resolve({ text, provider: 'offline', model: offlineModel });
     },
@@ -55,4 +56,24 @@ function slotsFor(request: ContentRequest, random: Random, quality: number): Slo
     material: keep(facts.material, vagueSlots.material),
     highlights: facts.highlights.map((highlight) => keep(highlight, vagueSlots.highlight)),
   };
+}
+
+/** The Flesch reading ease a full-quality draft aims at (the evaluator's target). */
+const plainReading = 60;
+const fullQualityRenders = 8;
+
+/**
+ * One render, or at full quality the first of a few that reads plainly (else the plainest):
+ * a product whose facts are long words can make one wording of a short post hard to read.
+ */
+function readableBody(request: ContentRequest, random: Random, slots: Slots, quality: number): string {
+  const render = () => channelTemplates[request.channel](random, slots);
+  if (quality < 1) return render();
+  let best = { text: '', ease: Number.NEGATIVE_INFINITY };
+  for (let i = 0; i < fullQualityRenders && best.ease < plainReading; i += 1) {
+    const text = render();
+    const ease = readabilityOf(text).fleschReadingEase;
+    if (ease > best.ease) best = { text, ease };
+  }
+  return best.text;
 }
