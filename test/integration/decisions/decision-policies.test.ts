@@ -1,6 +1,10 @@
 import { sql } from 'slonik';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { randomUUID } from 'node:crypto';
+import { insertDecision, settleDecisionOutcome } from '../../../db/queries/decisions.js';
+import { contextFeatures, defaultArms } from '../../../engine/decisions/index.js';
+import { seededRandom } from '../../../engine/kernel/index.js';
 import type { DecisionDto, DecisionPolicyDto, PolicyReportDto } from '../../../server/contracts/decisions.js';
 import { bearer, createAppFixture, type AppFixture } from '../../support/app-fixture.js';
 
@@ -38,7 +42,8 @@ describe('decision policies: shadow, off-policy report, promotion', () => {
     expect((await api('POST', '/decision-policies', f.tokens.operator, { decisionType: 'pricing', algorithm: 'thompson' })).statusCode).toBe(409);
 
     // Raising the price 5 % pays; the rest barely do.
-    const made = await logDecisions('pricing', 44, (option) => (option === 'up_5' ? '100' : '10'));
+    const pays = (option: string) => (option === 'up_5' ? 100 : 10);
+    const made = await logDecisions('pricing', 8, (option) => String(pays(option)));
     const shadowed = await f.db.pool.oneFirst(sql.type(z.object({ n: z.number() }))`
       SELECT count(*)::int AS n FROM decisions WHERE experiment_id = ${policy.id} AND shadow AND status = 'shadow' AND algorithm = 'linucb'`);
     expect(shadowed).toBe(made.length);
@@ -47,9 +52,24 @@ describe('decision policies: shadow, off-policy report, promotion', () => {
       SELECT sum(pulls)::int AS n FROM bandit_arms WHERE org_unit_id = ${f.orgUnitId} AND decision_type = 'pricing' AND algorithm = 'linucb'`);
     expect(candidatePulls).toBe(made.length);
 
+    // A known logging policy: 40 more decisions choosing uniformly at random (propensity 1/5).
+    const arms = defaultArms.pricing;
+    const uniform = seededRandom('uniform-logger');
+    for (let i = 0; i < 40; i += 1) {
+      const at = new Date(Date.now() + i);
+      const arm = uniform.pick(arms);
+      const id = randomUUID();
+      await insertDecision(f.db.pool, {
+        id, orgUnitId: f.orgUnitId, decisionType: 'pricing', context: { ...context, orders: 950 + i }, features: Array.from(contextFeatures({ ...context, orders: 950 + i }, at)),
+        arms, chosenArm: arm.key, propensity: 1 / arms.length, algorithm: 'epsilon_greedy', policyVersion: 'uniform-logger', shadow: false,
+        predictedImpact: null, simulationId: null, verdictId: null, actionId: null, status: 'proposed', at,
+      });
+      await settleDecisionOutcome(f.db.pool, { orgUnitId: f.orgUnitId, id, outcome: { value: String(pays(arm.key)) }, reward: pays(arm.key), at });
+    }
+
     const report = (await api('GET', '/decision-policies/report?decisionType=pricing&candidate=linucb', f.tokens.viewer)).json<PolicyReportDto>();
-    expect(report).toMatchObject({ decisionType: 'pricing', candidate: 'linucb', trainedOn: 22, beatsLive: true });
-    expect(report.doublyRobust.n).toBe(22);
+    expect(report).toMatchObject({ decisionType: 'pricing', candidate: 'linucb', trainedOn: 24, beatsLive: true });
+    expect(report.doublyRobust.n).toBe(24);
     expect(report.doublyRobust.lower).toBeGreaterThan(report.logged.estimate);
 
     expect((await api('POST', `/decision-policies/${policy.id}/promote`, f.tokens.operator)).statusCode).toBe(403);
