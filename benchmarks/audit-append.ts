@@ -12,6 +12,7 @@ import { verifyAuditChain } from '../server/governance/audit-verify.js';
 import { createAuditWriter } from '../server/governance/audit-writer.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { printReport } from './support/report.js';
+import { median } from './support/stats.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 2);
 const rounds = 3;
@@ -87,7 +88,6 @@ await load(grouped, 1000); // warm-up: JIT, connections, caches
 await load(oneByOne, 1000);
 
 // Alternating rounds, medians of each: the machine's noise hits both sides alike.
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const baselineRounds: Load[] = [];
 const measuredRounds: Load[] = [];
 const statsBefore = writer.stats();

@@ -10,6 +10,7 @@ import { auditTimestamp, chainDrafts, prepareAuditDraft } from '../engine/govern
 import { verifyAuditChain } from '../server/governance/audit-verify.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { printReport } from './support/report.js';
+import { median } from './support/stats.js';
 
 const rowCount = Number(process.env.BENCH_AUDIT_ROWS ?? 200_000);
 const pageSize = 5000;
@@ -67,7 +68,6 @@ const verify = async (deep: boolean) => {
 
 await timed(() => verify(false)); // warm-up
 await timed(scanOnly);
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 const ours: number[] = [];
 const scans: number[] = [];
 for (let round = 0; round < rounds; round += 1) {

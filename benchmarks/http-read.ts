@@ -19,6 +19,7 @@ import { loadConfig } from '../server/config/config.js';
 import { createLogger } from '../server/logging.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { printReport } from './support/report.js';
+import { median } from './support/stats.js';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 3);
 const rounds = 3;
@@ -46,8 +47,6 @@ async function load(url: string, headers: Record<string, string>): Promise<Load>
   const result = await autocannon({ url, connections, duration: seconds, headers, pipelining: 1, workers: 1 });
   return { rps: result.requests.average, p99: result.latency.p99, errors: result.non2xx + result.errors };
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /** Alternating rounds, medians of each: the machine's noise hits both sides alike. */
 async function compare(ours: () => Promise<Load>, baseline: () => Promise<Load>) {

@@ -23,6 +23,7 @@ import { createLiveStream } from '../server/live/live-stream.js';
 import { orgRoom } from '../server/live/live-socket.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { printReport } from './support/report.js';
+import { percentile } from './support/stats.js';
 
 const clientCount = Number(process.env.BENCH_FANOUT_CLIENTS ?? 1000);
 const rateSeconds = Number(process.env.BENCH_FANOUT_SECONDS ?? 5);
@@ -53,11 +54,6 @@ type PhaseReport = {
 };
 
 type FromClients = { kind: 'connected'; clients: number } | { kind: 'armed' } | PhaseReport;
-
-function percentile(values: readonly number[], p: number): number {
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-}
 
 // ---------------------------------------------------------------- client side
 

@@ -12,6 +12,7 @@ import { loadConfig } from '../server/config/config.js';
 import { createLogger } from '../server/logging.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { printReport } from './support/report.js';
+import { percentile } from './support/stats.js';
 
 const calls = Number(process.env.BENCH_DECISIONS ?? 200);
 const rounds = 4;
@@ -46,8 +47,6 @@ async function timed(n: number, call: (i: number) => Promise<void>): Promise<num
   }
   return latencies;
 }
-
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))] ?? Number.NaN;
 
 await timed(20, decide); // warm-up: JIT, the model worker, caches
 await timed(20, read);

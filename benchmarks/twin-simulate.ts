@@ -15,6 +15,7 @@ import { createTestDatabase } from '../test/support/database.js';
 import { storeWorldEvents } from '../test/support/twin-world.js';
 import { createWorld, simulateDays } from '../engine/world/simulation.js';
 import { printReport } from './support/report.js';
+import { median } from './support/stats.js';
 import { loadavg } from 'node:os';
 
 const orgUnitId = 'lsn_main';
@@ -30,7 +31,6 @@ step('shop seeded with a week of events');
 
 const scenario = { changes: { priceChange: 5 }, duration: 30, description: 'bench: 5% dearer for 30 days' };
 const calls = 15;
-const p50 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 await built.twin.simulate('bench', orgUnitId, { scenario });
 step('warmed up');
@@ -58,12 +58,12 @@ await db.close();
 printReport({
   name: 'twin-simulate',
   metric: `p50 of ${calls} twin simulate calls for ${orgUnitId} (240 products, 30 days, early stopping: ${samples} samples)`,
-  value: p50(serviceMs),
+  value: median(serviceMs),
   unit: 'ms',
   backend,
   baseline: 'the same simulation computed alone (engine simulate on the pool, no database read or write)',
-  baselineValue: p50(computeMs),
-  ratio: p50(computeMs) / p50(serviceMs),
+  baselineValue: median(computeMs),
+  ratio: median(computeMs) / median(serviceMs),
   // Other work on the machine moves these figures: the load is reported with them.
   loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
   target: 'p50 ≤ 50 ms',

@@ -7,7 +7,7 @@ export const goalRow = z.object({
   title: z.string(),
   type: z.enum(['okr', 'kpi', 'milestone', 'guardrail']),
   metric: z.string(),
-  /** numeric(24, 6), as a decimal string. */
+  /** numeric(24, 6), as a decimal string without trailing zeros. */
   target_value: z.string(),
   current_value: z.string(),
   deadline: z.date().nullable(),
@@ -16,7 +16,9 @@ export const goalRow = z.object({
 });
 export type GoalRow = z.infer<typeof goalRow>;
 
-const columns = sql.fragment`id, org_unit_id, title, type, metric, target_value::text, current_value::text, deadline, status, created_at`;
+// trim_scale: numeric(24, 6) would print "100000.000000" where the caller wrote "100000".
+const columns = sql.fragment`id, org_unit_id, title, type, metric, trim_scale(target_value)::text AS target_value,
+  trim_scale(current_value)::text AS current_value, deadline, status, created_at`;
 
 export async function insertGoal(
   db: CommonQueryMethods,
@@ -55,9 +57,9 @@ const metricRow = z.object({ revenue: z.string(), orders: z.string() });
  */
 export async function trailingSales(db: CommonQueryMethods, args: { orgUnitId: string; since: Date; until: Date }): Promise<z.infer<typeof metricRow>> {
   return db.one(sql.type(metricRow)`
-    SELECT (COALESCE(sum(CASE WHEN e.type = 'order.placed'
+    SELECT trim_scale((COALESCE(sum(CASE WHEN e.type = 'order.placed'
                               THEN (e.payload->>'quantity')::numeric * (e.payload->>'unitPriceMinor')::numeric
-                              ELSE -(e.payload->>'amountMinor')::numeric END), 0) / 100)::numeric(24, 6)::text AS revenue,
+                              ELSE -(e.payload->>'amountMinor')::numeric END), 0) / 100)::numeric(24, 6))::text AS revenue,
            count(*) FILTER (WHERE e.type = 'order.placed')::text AS orders
       FROM org_units u
       LEFT JOIN events e ON e.org_unit_id = u.id AND e.payload->>'currency' = u.currency

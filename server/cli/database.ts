@@ -1,5 +1,8 @@
+import pino from 'pino';
 import { migrate } from '../../db/migrate.js';
 import { openDatabase, type Database, type DatabaseTarget } from '../../db/open-database.js';
+import { buildApp, type BuiltApp } from '../app.js';
+import { createLogger } from '../logging.js';
 import type { CliContext } from './context.js';
 
 /** Opens the configured database for one command and always closes it, releasing the embedded lock. */
@@ -31,4 +34,20 @@ export async function applyMigrations(context: CliContext, database: Database): 
       if (applying?.[1]) context.progress(`  applying ${applying[1]}`);
     },
   });
+}
+
+/**
+ * The whole app on an open database, built but not listening, for commands that work
+ * through its services (ingestion, the twin); closed, worker pool included, when done.
+ * It logs warnings and worse to stderr, so stdout stays the command's own.
+ */
+export async function withApp<T>(context: CliContext, database: Database, work: (built: BuiltApp) => Promise<T>): Promise<T> {
+  const config = context.config();
+  const logger = createLogger({ logLevel: 'warn', env: config.env }, pino.destination(2));
+  const built = await buildApp({ config, database, logger, readiness: { state: 'serving' } });
+  try {
+    return await work(built);
+  } finally {
+    await built.app.close();
+  }
 }

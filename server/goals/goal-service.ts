@@ -56,15 +56,10 @@ function goalDto(row: GoalRow, at: Date): GoalDto {
     title: row.title,
     type: row.type,
     metric: row.metric === 'orders' ? 'orders' : 'revenue',
-    targetValue: trimDecimal(row.target_value),
+    targetValue: row.target_value,
     deadline: row.deadline?.toISOString() ?? null,
     status: row.status,
-    progress: { currentValue: trimDecimal(row.current_value), fraction: Math.min(1, current / Number(row.target_value)), measuredAt: at.toISOString() },
+    progress: { currentValue: row.current_value, fraction: Math.min(1, current / Number(row.target_value)), measuredAt: at.toISOString() },
     createdAt: row.created_at.toISOString(),
   };
-}
-
-/** numeric(24, 6) prints six decimals: "100000.000000" reads back as "100000". */
-function trimDecimal(value: string): string {
-  return value.includes('.') ? value.replace(/\.?0+$/, '') : value;
 }

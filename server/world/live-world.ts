@@ -5,14 +5,32 @@ import { upsertPrincipal } from '../../db/queries/principals.js';
 import type { Principal } from '../auth/principal.js';
 import type { EventIngestion } from '../ingestion/event-ingestion.js';
 import { inProcessSink } from './event-sinks.js';
-import { createWorld, defaultPayoutEveryDays } from '../../engine/world/simulation.js';
+import { createWorld, defaultPayoutEveryDays, type World } from '../../engine/world/simulation.js';
 import { databaseLevers } from './world-levers.js';
-import { createWorldRunner, type WorldRunner } from './world-runner.js';
+import { createWorldRunner, type WorldRunner, type WorldRunnerOptions } from './world-runner.js';
 
 /** The principal the world posts as: an agent of its org unit, as a real shop's integration would be. */
 export async function worldPrincipal(pool: DatabasePool, orgUnitId: string): Promise<Principal> {
   const row = await upsertPrincipal(pool, { orgUnitId, name: 'world', role: 'agent' });
   return { id: row.id, name: row.name, kind: row.kind, role: row.role, orgUnitId, via: { kind: 'api_token', tokenId: 'in-process' } };
+}
+
+/**
+ * What a world needs to feed a server from inside its process: the levers it reads from the
+ * database and a sink posting through the ingestion service, as the world's principal.
+ */
+export async function inProcessShop(deps: {
+  pool: DatabasePool;
+  ingestion: EventIngestion;
+  orgUnitId: string;
+  world: World;
+  payoutEveryDays: number;
+}): Promise<Pick<WorldRunnerOptions, 'levers' | 'sink'>> {
+  const { pool, orgUnitId, world } = deps;
+  return {
+    levers: databaseLevers(pool, { orgUnitId, world, payoutEveryDays: deps.payoutEveryDays }),
+    sink: inProcessSink(deps.ingestion, await worldPrincipal(pool, orgUnitId)),
+  };
 }
 
 /**
@@ -34,8 +52,7 @@ export async function startLiveWorld(deps: {
   const world = createWorld({ seed: deps.seed });
   const runner = createWorldRunner({
     world,
-    levers: databaseLevers(pool, { orgUnitId, world, payoutEveryDays: defaultPayoutEveryDays }),
-    sink: inProcessSink(deps.ingestion, await worldPrincipal(pool, orgUnitId)),
+    ...(await inProcessShop({ pool, ingestion: deps.ingestion, orgUnitId, world, payoutEveryDays: defaultPayoutEveryDays })),
     startDate: new Date(deps.now()).toISOString().slice(0, 10),
     msPerDay: deps.msPerDay,
   });

@@ -1,14 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import pino from 'pino';
 import { findOrgUnit } from '../../../db/queries/org-units.js';
 import { upsertPrincipal } from '../../../db/queries/principals.js';
 import { maxDurationDays, payoutFrequencies, type PayoutFrequency, type ScenarioChanges } from '../../../engine/twin/index.js';
-import { buildApp, type BuiltApp } from '../../app.js';
+import type { BuiltApp } from '../../app.js';
 import type { CalibrationRunDto, CalibrationStatusDto, SimulationDto } from '../../contracts/twin.js';
-import { createLogger } from '../../logging.js';
 import { calibrationLimits, defaultCalibration } from '../../twin/calibration-service.js';
 import type { CliContext } from '../context.js';
-import { applyMigrations, withDatabase } from '../database.js';
+import { applyMigrations, withApp, withDatabase } from '../database.js';
 import { CliError } from '../failures.js';
 import { orgUnitId, text, wholeNumber } from '../options.js';
 import { defaultOrgUnit } from './seed.js';
@@ -90,18 +88,13 @@ export function registerTwinCommands(program: Command, context: CliContext): voi
 
 /** The app, built but not listening, with the twin's worker pool; closed (pool included) when the work is done. */
 async function withTwin<T>(context: CliContext, orgUnit: string, work: (built: BuiltApp, actor: string) => Promise<T>): Promise<T> {
-  const config = context.config();
   return withDatabase(context, async (database) => {
     await applyMigrations(context, database);
     if (!(await findOrgUnit(database.pool, orgUnit))) throw new CliError(`Org unit ${orgUnit} was not found: create it with \`bos seed\` or \`bos world run\``);
-    const logger = createLogger({ logLevel: 'warn', env: config.env }, pino.destination(2));
-    const built = await buildApp({ config, database, logger, readiness: { state: 'serving' } });
-    try {
+    return withApp(context, database, async (built) => {
       const principal = await upsertPrincipal(database.pool, { orgUnitId: orgUnit, name: 'cli', role: 'operator' });
-      return await work(built, principal.name);
-    } finally {
-      await built.app.close();
-    }
+      return work(built, principal.name);
+    });
   });
 }
 

@@ -1,27 +1,22 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import pino from 'pino';
 import { findOrgUnit } from '../../../db/queries/org-units.js';
 import { generateCatalog } from '../../../engine/world/index.js';
-import { buildApp } from '../../app.js';
-import { createLogger } from '../../logging.js';
 import {
   apiLevers,
   createShopClient,
   createWorld,
   createWorldRunner,
-  databaseLevers,
   defaultCatalogSeed,
   defaultPayoutEveryDays,
   httpSink,
-  inProcessSink,
   summariseRun,
   type World,
   type WorldDayReport,
   type WorldRunSummary,
 } from '../../world/index.js';
-import { worldPrincipal } from '../../world/live-world.js';
+import { inProcessShop } from '../../world/live-world.js';
 import type { CliContext } from '../context.js';
-import { applyMigrations, withDatabase } from '../database.js';
+import { applyMigrations, withApp, withDatabase } from '../database.js';
 import { CliError } from '../failures.js';
 import { orgUnitId, text, wholeNumber } from '../options.js';
 import { defaultOrgUnit, defaultSeedOptions, printSeedResult, seedOrgUnit, type SeedResult } from './seed.js';
@@ -118,7 +113,6 @@ type RunResult = { summary: WorldRunSummary; orgUnit: string; seeded?: SeedResul
 
 async function runInProcess(context: CliContext, world: World, args: RunArgs): Promise<RunResult> {
   const orgUnit = args.org ?? defaultOrgUnit.id;
-  const config = context.config();
   return withDatabase(context, async (database) => {
     await applyMigrations(context, database);
     let seeded: SeedResult | undefined;
@@ -127,18 +121,10 @@ async function runInProcess(context: CliContext, world: World, args: RunArgs): P
       seeded = await seedOrgUnit(database.pool, { ...defaultSeedOptions, orgUnitId: orgUnit, name, seed: args.catalogSeed }, { now: context.now(), progress: context.progress });
     }
     // The whole app, not listening: events go through the same ingestion service (and live stream) as a request.
-    const logger = createLogger({ logLevel: 'warn', env: config.env }, pino.destination(2));
-    const built = await buildApp({ config, database, logger, readiness: { state: 'serving' } });
-    try {
-      const principal = await worldPrincipal(database.pool, orgUnit);
-      const summary = await drive(context, world, args, {
-        levers: databaseLevers(database.pool, { orgUnitId: orgUnit, world, payoutEveryDays: args.payoutEvery }),
-        sink: inProcessSink(built.ingestion, principal),
-      });
-      return { summary, orgUnit, ...(seeded ? { seeded } : {}) };
-    } finally {
-      await built.app.close();
-    }
+    const summary = await withApp(context, database, async (built) =>
+      drive(context, world, args, await inProcessShop({ pool: database.pool, ingestion: built.ingestion, orgUnitId: orgUnit, world, payoutEveryDays: args.payoutEvery })),
+    );
+    return { summary, orgUnit, ...(seeded ? { seeded } : {}) };
   });
 }
 

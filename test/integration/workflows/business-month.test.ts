@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { generateCatalog } from '../../../engine/world/index.js';
 import { createApiToken } from '../../../server/auth/token-service.js';
 import { seedOrgUnit } from '../../../server/cli/commands/seed.js';
-import { createWorld, createWorldRunner, databaseLevers, inProcessSink } from '../../../server/world/index.js';
-import { worldPrincipal } from '../../../server/world/live-world.js';
+import { createWorld, createWorldRunner } from '../../../server/world/index.js';
+import { inProcessShop } from '../../../server/world/live-world.js';
 import { bearer, createAppFixture, type AppFixture } from '../../support/app-fixture.js';
 import { withClockAhead } from '../../support/workflows/business-runs.js';
 
@@ -62,8 +62,7 @@ describe('a month of the simulated shop at A2', () => {
     const world = createWorld({ seed: 'month', catalog: generateCatalog(catalog) });
     const runner = createWorldRunner({
       world,
-      levers: databaseLevers(f.db.pool, { orgUnitId: org, world, payoutEveryDays: 7 }),
-      sink: inProcessSink(f.built.ingestion, await worldPrincipal(f.db.pool, org)),
+      ...(await inProcessShop({ pool: f.db.pool, ingestion: f.built.ingestion, orgUnitId: org, world, payoutEveryDays: 7 })),
       startDate: '2026-10-01',
       msPerDay: 0,
     });
