@@ -134,6 +134,24 @@ const settledOutput = z.object({
 });
 
 export function createSettlePricingTool(decisions: Pick<DecisionService, 'recordOutcome'>) {
+  /**
+   * One settling at a time per org unit in this process: hourly runs that catch up together
+   * would otherwise all list the same due decisions and race to record each. The one that
+   * waits lists afresh and finds them done; another process's overlap is still answered by
+   * the CONFLICT below.
+   */
+  const settling = new Map<string, Promise<unknown>>();
+  function oneAtATime<T>(orgUnitId: string, work: () => Promise<T>): Promise<T> {
+    const previous = settling.get(orgUnitId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const tail = next.catch(() => undefined);
+    settling.set(orgUnitId, tail);
+    void tail.then(() => {
+      if (settling.get(orgUnitId) === tail) settling.delete(orgUnitId);
+    });
+    return next;
+  }
+
   return defineTool({
     spec: {
       ...reviewDefaults,
@@ -142,7 +160,7 @@ export function createSettlePricingTool(decisions: Pick<DecisionService, 'record
       input: z.object({ asOf: onTheHour }),
       output: settledOutput,
     },
-    async execute(context, input) {
+    execute: (context, input) => oneAtATime(context.orgUnitId, async () => {
       const { orgUnitId } = context;
       const asOf = new Date(input.asOf);
       // The figure is known only once the shop's events reach past the window's end.
@@ -176,7 +194,7 @@ export function createSettlePricingTool(decisions: Pick<DecisionService, 'record
         }
       }
       return { settled, alreadySettled };
-    },
+    }),
   });
 }
 
