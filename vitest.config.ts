@@ -5,6 +5,9 @@ export default defineConfig({
     // Two cores: one fork each; database-heavy files are isolated by schema, not by process.
     pool: 'forks',
     maxWorkers: 2,
+    // Files in a worker share one module graph: one embedded PGlite and one set of loaded
+    // modules per worker, instead of a cold start of both for every file.
+    isolate: false,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     teardownTimeout: 10_000,
