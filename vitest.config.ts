@@ -24,6 +24,8 @@ export default defineConfig({
           globalSetup: ['test/e2e/build-console.setup.ts'],
           // One browser at a time: Chromium and the server share two cores with the rest.
           fileParallelism: false,
+          // After the other projects (a project of its own worker count needs its own group).
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 180_000,
         },
