@@ -17,6 +17,7 @@ import { io as connectClient, type Socket } from 'socket.io-client';
 import { generateCatalog } from '../engine/world/index.js';
 import { createWorld, initialState, referenceLevers, simulateDay } from '../engine/world/simulation.js';
 import type { StreamEnvelope, SubscribeAck } from '../server/contracts/stream-events.js';
+import { warmTwin } from '../server/twin/warm-twin.js';
 import { printReport } from './support/report.js';
 import { startSimulatedShop } from './support/simulated-shop.js';
 import { percentile } from './support/stats.js';
@@ -116,6 +117,8 @@ function worldOrders(count: number) {
 
 async function runServer(): Promise<void> {
   const shop = await startSimulatedShop(catalog);
+  // As `npm start` does beside the simulated shop.
+  await warmTwin(shop.built.twin, shop.built.models, shop.orgUnitId);
   const url = await shop.built.app.listen({ host: '127.0.0.1', port: 0 });
 
   const child = fork(fileURLToPath(import.meta.url), ['--clients'], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { startServer } from '../../main.js';
 import type { CliContext } from '../context.js';
 import { describeDatabase } from '../database.js';
+import { warmTwin } from '../../twin/warm-twin.js';
 import { startLiveWorld } from '../../world/live-world.js';
 import { defaultOrgUnit, seedDefaultOrgUnitIfMissing } from './seed.js';
 import { worldSeed, worldSpeed, type WorldSpeed } from './world.js';
@@ -38,7 +39,11 @@ export function registerStartCommand(program: Command, context: CliContext): voi
                   msPerDay: flags.worldSpeed === 'max' ? 0 : 1000 / flags.worldSpeed,
                   now: context.now,
                 });
-                if (runner) shop = `The simulated shop runs for ${defaultOrgUnit.id} (world ${flags.worldSeed}), one day every ${flags.worldSpeed === 'max' ? 'moment' : `${1 / flags.worldSpeed} s`}`;
+                if (runner) {
+                  shop = `The simulated shop runs for ${defaultOrgUnit.id} (world ${flags.worldSeed}), one day every ${flags.worldSpeed === 'max' ? 'moment' : `${1 / flags.worldSpeed} s`}`;
+                  // Its hourly pricing reviews forecast in the twin: the workers start now, not on the first review.
+                  warmTwin(built.twin, built.models, defaultOrgUnit.id).catch((error: unknown) => logger.warn({ err: error }, 'twin: the model workers did not warm up'));
+                }
                 return runner ? () => runner.stop() : undefined;
               },
             }
