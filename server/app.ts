@@ -170,7 +170,18 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   governance.killSwitch.onChanged((orgUnitId) => runtime.settingsStale(orgUnitId));
   // A run waiting on an approval goes on as soon as it is decided here (other processes' decisions reach it by the runtime's sweep).
   governance.approvals.onDecided(({ approval }) => (approval.workflowRunId ? runtime.wake([approval.workflowRunId]) : undefined));
-  const workflows = createWorkflowService({ pool: database.pool, catalog, runtime, router: tools, governor: governance.governor, incidents: governance.incidents, audit, clock });
+  const workflows = createWorkflowService({
+    pool: database.pool,
+    catalog,
+    runtime,
+    router: tools,
+    governor: governance.governor,
+    incidents: governance.incidents,
+    audit,
+    clock,
+    // Called on requests only, after `policies` below exists.
+    autonomyEvidence: (actor, orgUnitId, workflowId) => policies.autonomyEvidence(actor, orgUnitId, workflowId),
+  });
   const evaluator = createEvaluatorService({ pool: database.pool, workflows, incidents: governance.incidents, clock });
   const contentGenerator = createContentGenerator(config.content);
   const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake(), schedules: schedulesOf(catalog.all()) });

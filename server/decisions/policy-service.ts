@@ -7,6 +7,7 @@ import {
   type ExperimentRow,
 } from '../../db/queries/decision-policies.js';
 import { loggedDecisions } from '../../db/queries/decisions.js';
+import { pricingWorkflowId } from '../../machines/workflows/pricing-optimization.js';
 import {
   armProbabilities,
   candidateBeatsLive,
@@ -31,6 +32,24 @@ import { banditSettings, decisionDomains, type DecisionServiceDeps } from './dec
 export const minimumLoggedDecisions = 40;
 /** The newest logged decisions a report reads. */
 const reportWindow = 20_000;
+
+/** The bandit decisions a workflow acts on; a workflow not named here makes none. */
+const workflowDecisionTypes: Readonly<Record<string, DecisionType>> = { [pricingWorkflowId]: 'pricing' };
+
+/** Whether a workflow's decisions have earned A3/A4 (see `autonomyEvidence`). */
+export type AutonomyEvidence = Readonly<{
+  decisionType: DecisionType;
+  algorithm: Algorithm;
+  /** False when too few outcomes are logged to judge: the raise then rests on the founder's word. */
+  judged: boolean;
+  note?: string;
+  report?: PolicyReportDto;
+  guardrail?: Guardrail;
+  /** Why the raise is refused; empty when it may go ahead. */
+  reasons: readonly string[];
+}>;
+
+type Guardrail = Readonly<{ favouredOption: string; verdictId: string; verdict: string; simulationId: string | null }>;
 
 /**
  * Candidate decision policies: run one in shadow (it decides beside the live policy and
@@ -70,7 +89,62 @@ export function createPolicyService(deps: {
     return { dto, evaluation, target, keys };
   }
 
+  /** The option the policy favours most often on recent contexts, forecast and judged by the governor as a decision would be. */
+  async function judgeFavoured(actor: Actor, orgUnitId: string, type: DecisionType, evaluated: Awaited<ReturnType<typeof evaluate>>, context: Record<string, unknown>): Promise<Guardrail> {
+    const { evaluation, target, keys } = evaluated;
+    const votes = new Array<number>(keys.length).fill(0);
+    for (const log of evaluation) {
+      const probabilities = target(log.x);
+      votes[probabilities.indexOf(Math.max(...probabilities))]! += 1;
+    }
+    const favoured = defaultArms[type][votes.indexOf(Math.max(...votes))]!;
+    const forecast = deps.forecast ? await deps.forecast(orgUnitId, type, favoured.change, undefined) : null;
+    const facts = { ...(forecast?.projected ? { projected: forecast.projected } : {}), ...(forecast?.risk ? { risk: forecast.risk } : {}) };
+    const verdict = await governance.governor.evaluate({
+      orgUnitId,
+      actor,
+      tool: `${decisionDomains[type]}.decide`,
+      input: { decisionType: type, arm: favoured.key, ...favoured.change },
+      context: { ...context, ...facts },
+      autonomous: false,
+      ...facts,
+    });
+    return { favouredOption: favoured.key, verdictId: verdict.id, verdict: verdict.outcome, simulationId: forecast?.simulationId ?? null };
+  }
+
+  function refusals(report: PolicyReportDto, guardrail: Guardrail): string[] {
+    return [
+      ...(report.beatsLive ? [] : [`its doubly robust lower bound ${report.doublyRobust.lower.toFixed(4)} does not beat the logged value ${report.logged.estimate.toFixed(4)}`]),
+      ...(guardrail.verdict === 'deny' ? [`the governor denies its favoured option ${guardrail.favouredOption} on the twin's forecast`] : []),
+    ];
+  }
+
   return {
+    /**
+     * Whether a workflow may run at A3/A4: the live policy of the decisions it acts on, learnt
+     * on the older half of the log and judged off-policy on the newer half, must have a doubly
+     * robust lower bound above what was logged, and its favoured option no guardrail breach in
+     * the twin. With too few outcomes to judge (a new shop) nothing can be shown either way:
+     * the evidence says so and the raise rests on the founder's word, watched by the evaluator,
+     * which drops the workflow to A2 on a regression. Null for a workflow that makes no bandit
+     * decisions.
+     */
+    async autonomyEvidence(actor: Actor, orgUnitId: string, workflowId: string): Promise<AutonomyEvidence | null> {
+      const type = workflowDecisionTypes[workflowId];
+      if (!type) return null;
+      const live = (await listExperiments(pool, { orgUnitId, decisionType: type })).find((row) => row.status === 'promoted');
+      const algorithm = live?.candidate.algorithm ?? 'thompson';
+      let evaluated: Awaited<ReturnType<typeof evaluate>>;
+      try {
+        evaluated = await evaluate(orgUnitId, type, algorithm);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'PRECONDITION_FAILED') return { decisionType: type, algorithm, judged: false, note: error.message, reasons: [] };
+        throw error;
+      }
+      const guardrail = await judgeFavoured(actor, orgUnitId, type, evaluated, { workflowId, autonomyRaise: true });
+      return { decisionType: type, algorithm, judged: true, report: evaluated.dto, guardrail, reasons: refusals(evaluated.dto, guardrail) };
+    },
+
     async report(orgUnitId: string, type: DecisionType, algorithm: Algorithm): Promise<PolicyReportDto> {
       return (await evaluate(orgUnitId, type, algorithm)).dto;
     },
@@ -96,31 +170,10 @@ export function createPolicyService(deps: {
       if (!experiment) throw notFound(`decision policy ${experimentId}`);
       if (experiment.status !== 'shadow') throw new AppError('CONFLICT', `decision policy ${experimentId} is ${experiment.status}, not in shadow`);
       const type = experiment.decision_type as DecisionType;
-      const { dto: report, evaluation, target, keys } = await evaluate(orgUnitId, type, experiment.candidate.algorithm);
-
-      // The option the candidate favours most often on recent contexts, forecast and judged as a decision would be.
-      const votes = new Array<number>(keys.length).fill(0);
-      for (const log of evaluation) {
-        const probabilities = target(log.x);
-        votes[probabilities.indexOf(Math.max(...probabilities))]! += 1;
-      }
-      const favoured = defaultArms[type][votes.indexOf(Math.max(...votes))]!;
-      const forecast = deps.forecast ? await deps.forecast(orgUnitId, type, favoured.change, undefined) : null;
-      const facts = { ...(forecast?.projected ? { projected: forecast.projected } : {}), ...(forecast?.risk ? { risk: forecast.risk } : {}) };
-      const verdict = await governance.governor.evaluate({
-        orgUnitId,
-        actor,
-        tool: `${decisionDomains[type]}.decide`,
-        input: { decisionType: type, arm: favoured.key, ...favoured.change },
-        context: { decisionPolicy: experimentId, promotion: true, ...facts },
-        autonomous: false,
-        ...facts,
-      });
-      const guardrail = { favouredOption: favoured.key, verdictId: verdict.id, verdict: verdict.outcome, simulationId: forecast?.simulationId ?? null };
-      const reasons = [
-        ...(report.beatsLive ? [] : [`its doubly robust lower bound ${report.doublyRobust.lower.toFixed(4)} does not beat the logged value ${report.logged.estimate.toFixed(4)}`]),
-        ...(verdict.outcome === 'deny' ? [`the governor denies its favoured option ${favoured.key} on the twin's forecast`] : []),
-      ];
+      const evaluated = await evaluate(orgUnitId, type, experiment.candidate.algorithm);
+      const report = evaluated.dto;
+      const guardrail = await judgeFavoured(actor, orgUnitId, type, evaluated, { decisionPolicy: experimentId, promotion: true });
+      const reasons = refusals(report, guardrail);
       const at = new Date(clock.now());
       const settled = await pool.transaction(async (tx) => {
         const locked = await findExperiment(tx, { orgUnitId, id: experimentId, lock: true });

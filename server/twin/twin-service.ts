@@ -156,9 +156,16 @@ export function createTwinService(deps: TwinServiceDeps): TwinService {
     });
   }
 
+  /** The shop to simulate: one with no active product has nothing for the models to run on. */
+  async function shopToSimulate(orgUnitId: string): Promise<ShopReading> {
+    const reading = await readShop(pool, orgUnitId, clock.now());
+    if (reading.state.products.length === 0) throw new AppError('PRECONDITION_FAILED', `${orgUnitId} has no active products: there is nothing to simulate`);
+    return reading;
+  }
+
   return {
     async simulate(requestedBy, orgUnitId, input, options = {}) {
-      const reading = await readShop(pool, orgUnitId, clock.now());
+      const reading = await shopToSimulate(orgUnitId);
       checkScenarioFits(input.scenario, reading.state, options.fieldRoot ?? 'body.scenario');
       const rule = input.samples !== undefined ? fixedSamples(input.samples) : { ...defaultStoppingRule, ...(input.tolerance !== undefined ? { tolerance: input.tolerance } : {}) };
       return runSingle(requestedBy, {
@@ -184,7 +191,7 @@ export function createTwinService(deps: TwinServiceDeps): TwinService {
       if (scenarios.length * input.samples > maxSweepPaths) {
         throw validationFailed([{ path: 'body.samples', message: `${scenarios.length} scenarios × ${input.samples} samples is more than ${maxSweepPaths} paths; ask for fewer samples` }]);
       }
-      const reading = await readShop(pool, orgUnitId, clock.now());
+      const reading = await shopToSimulate(orgUnitId);
       // A grid varies only global levers, so its base is all there is to check.
       const checked = input.grid ? [{ changes: input.base, root: 'body.base' }] : scenarios.map((changes, index) => ({ changes, root: `body.scenarios[${index}]` }));
       for (const { changes, root } of checked) checkScenarioFits({ changes, duration: input.duration, description: '' }, reading.state, root, ['changes']);

@@ -24,7 +24,11 @@ export type WorkflowServiceDeps = Readonly<{
   incidents: IncidentService;
   audit: AuditWriter;
   clock: Clock;
+  /** What a raise to A3/A4 is judged on; reasons refuse it (see PolicyService.autonomyEvidence). */
+  autonomyEvidence?: (actor: Actor, orgUnitId: string, workflowId: string) => Promise<{ readonly reasons: readonly string[] } | null>;
 }>;
+
+const autonomous = (level: AutonomyLevel) => level === 'a3_autonomous' || level === 'a4_self_optimizing';
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 
@@ -103,12 +107,18 @@ export function createWorkflowService(deps: WorkflowServiceDeps) {
     async setAutonomy(actor: Actor, orgUnitId: string, workflowId: string, level: AutonomyLevel, reason: string | undefined) {
       const current = await workflowOrThrow(orgUnitId, workflowId);
       const verdict = await governedChange(orgUnitId, actor, 'workflows.set_autonomy', { workflowId, autonomyLevel: level, from: current.autonomy });
+      const raising = autonomous(level) && !autonomous(current.autonomy);
+      const evidence = raising && deps.autonomyEvidence ? await deps.autonomyEvidence(actor, orgUnitId, workflowId) : null;
+      if (evidence && evidence.reasons.length > 0) {
+        await audit.append(orgUnitId, { kind: 'autonomy.raise_refused', actor: actor.id, data: { workflowId, from: current.autonomy, to: level, verdictId: verdict.id, evidence } });
+        throw new AppError('PRECONDITION_FAILED', `${workflowId} stays at ${current.autonomy}: ${evidence.reasons.join('; ')}`);
+      }
       const changed = await setWorkflowAutonomy(pool, { orgUnitId, id: workflowId, autonomy: level });
       if (!changed) throw notFound(`Workflow ${workflowId}`);
       await audit.append(orgUnitId, {
         kind: 'autonomy.changed',
         actor: actor.id,
-        data: { workflowId, from: changed.before.autonomy, to: level, reason: reason ?? null, verdictId: verdict.id },
+        data: { workflowId, from: changed.before.autonomy, to: level, reason: reason ?? null, verdictId: verdict.id, ...(evidence ? { evidence } : {}) },
       });
       runtime.settingsChanged(orgUnitId, workflowId, { autonomy: level });
       return { workflowId, orgUnitId, autonomyLevel: level, previousLevel: changed.before.autonomy, verdictId: verdict.id };
@@ -121,7 +131,7 @@ export function createWorkflowService(deps: WorkflowServiceDeps) {
      */
     async regressionDetected(orgUnitId: string, workflowId: string, finding: { metric: string; detail: string }) {
       const current = await workflowOrThrow(orgUnitId, workflowId);
-      const drops = current.autonomy === 'a3_autonomous' || current.autonomy === 'a4_self_optimizing';
+      const drops = autonomous(current.autonomy);
       const incident = await deps.incidents.open(
         {
           orgUnitId,

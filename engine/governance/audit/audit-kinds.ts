@@ -17,6 +17,7 @@ export const auditKinds = [
   'decision_policy.shadow_started',
   'decision_policy.promoted',
   'decision_policy.promotion_refused',
+  'autonomy.raise_refused',
 ] as const;
 export type AuditKind = (typeof auditKinds)[number];
 

@@ -33,6 +33,24 @@ async function logDecisions(decisionType: string, count: number, reward: (option
   return made;
 }
 
+/** Logs 40 acted pricing decisions of a known policy, choosing uniformly at random (propensity 1/5), each rewarded by `pays(option)`. */
+async function logUniformly(orgUnitId: string, policyVersion: string, firstOrders: number, pays: (option: string) => number): Promise<void> {
+  const arms = defaultArms.pricing;
+  const pick = seededRandom(policyVersion);
+  for (let i = 0; i < 40; i += 1) {
+    const at = new Date(Date.now() + i);
+    const arm = pick.pick(arms);
+    const id = randomUUID();
+    const logged = { ...context, orders: firstOrders + i };
+    await insertDecision(f.db.pool, {
+      id, orgUnitId, decisionType: 'pricing', context: logged, features: Array.from(contextFeatures(logged, at)),
+      arms, chosenArm: arm.key, propensity: 1 / arms.length, algorithm: 'epsilon_greedy', policyVersion, shadow: false,
+      predictedImpact: null, simulationId: null, verdictId: null, actionId: null, status: 'executed', at,
+    });
+    await settleDecisionOutcome(f.db.pool, { orgUnitId, id, outcome: { value: String(pays(arm.key)) }, reward: pays(arm.key), at });
+  }
+}
+
 describe('decision policies: shadow, off-policy report, promotion', () => {
   it('runs a candidate in shadow beside the live policy, estimates it off-policy, and promotes it when its lower bound beats the log', async () => {
     const started = await api('POST', '/decision-policies', f.tokens.operator, { decisionType: 'pricing', algorithm: 'linucb', name: 'pricing-linucb' });
@@ -53,19 +71,7 @@ describe('decision policies: shadow, off-policy report, promotion', () => {
     expect(candidatePulls).toBe(made.length);
 
     // A known logging policy: 40 more decisions choosing uniformly at random (propensity 1/5).
-    const arms = defaultArms.pricing;
-    const uniform = seededRandom('uniform-logger');
-    for (let i = 0; i < 40; i += 1) {
-      const at = new Date(Date.now() + i);
-      const arm = uniform.pick(arms);
-      const id = randomUUID();
-      await insertDecision(f.db.pool, {
-        id, orgUnitId: f.orgUnitId, decisionType: 'pricing', context: { ...context, orders: 950 + i }, features: Array.from(contextFeatures({ ...context, orders: 950 + i }, at)),
-        arms, chosenArm: arm.key, propensity: 1 / arms.length, algorithm: 'epsilon_greedy', policyVersion: 'uniform-logger', shadow: false,
-        predictedImpact: null, simulationId: null, verdictId: null, actionId: null, status: 'proposed', at,
-      });
-      await settleDecisionOutcome(f.db.pool, { orgUnitId: f.orgUnitId, id, outcome: { value: String(pays(arm.key)) }, reward: pays(arm.key), at });
-    }
+    await logUniformly(f.orgUnitId, 'uniform-logger', 950, pays);
 
     const report = (await api('GET', '/decision-policies/report?decisionType=pricing&candidate=linucb', f.tokens.viewer)).json<PolicyReportDto>();
     expect(report).toMatchObject({ decisionType: 'pricing', candidate: 'linucb', trainedOn: 24, beatsLive: true });
@@ -92,6 +98,46 @@ describe('decision policies: shadow, off-policy report, promotion', () => {
     expect(await auditKinds('decision_policy.promotion_refused')).toBe(1);
     const listed = (await api('GET', '/decision-policies?decisionType=ad_spend', f.tokens.viewer)).json<{ items: DecisionPolicyDto[] }>();
     expect(listed.items.map((item) => item.status)).toEqual(['shadow']);
+  }, 180_000);
+
+  it("raises a workflow to A3 only when its live policy's lower bound beats the log, and audits a refusal", async () => {
+    const raise = (token: string, autonomyLevel: string) =>
+      f.built.app.inject({ method: 'POST', url: '/api/workflows/wf_pricing_optimization/autonomy', headers: bearer(token), payload: { autonomyLevel } });
+    /** The `data` of the org unit's newest audit entry of a kind. */
+    const auditData = async (org: string, kind: string) => {
+      const entry = await f.db.pool.oneFirst(sql.type(z.object({ entry: z.string() }))`
+        SELECT entry FROM audit_log WHERE org_unit_id = ${org} AND kind = ${kind} ORDER BY seq DESC LIMIT 1`);
+      return (JSON.parse(entry) as { data: Record<string, unknown> }).data;
+    };
+    const evidenceOf = async (org: string) => (await auditData(org, 'autonomy.changed')).evidence;
+
+    // org_alpha's pricing log (the test above) shows raising the price 5 % pays: the raise is judged and goes ahead.
+    expect((await raise(f.tokens.founder, 'a3_autonomous')).statusCode).toBe(200);
+    expect(await evidenceOf(f.orgUnitId)).toMatchObject({ decisionType: 'pricing', algorithm: 'linucb', judged: true, reasons: [], report: { beatsLive: true } });
+
+    // org_beta has no outcomes yet: nothing can be shown either way, so it rests on the founder's word, and says so.
+    const org = f.otherOrgUnitId;
+    expect((await raise(f.otherOrgFounderToken, 'a3_autonomous')).statusCode).toBe(200);
+    expect(await evidenceOf(org)).toMatchObject({ judged: false, note: expect.stringMatching(/needs at least 40 acted decisions with outcomes/) });
+    expect((await raise(f.otherOrgFounderToken, 'a2_supervised')).statusCode).toBe(200);
+
+    // Then 40 outcomes where every price earns the same: no policy beats the log, and the raise is refused.
+    await logUniformly(org, 'flat-logger', 900, () => 10);
+    // Its favoured option is judged on the twin's forecast, which needs a product to run on.
+    const noShop = await raise(f.otherOrgFounderToken, 'a4_self_optimizing');
+    expect(noShop.statusCode).toBe(409);
+    expect(noShop.json<{ detail: string }>().detail).toBe('org_beta has no active products: there is nothing to simulate');
+    await f.db.pool.query(sql.unsafe`
+      INSERT INTO products (org_unit_id, sku, name, category, price_minor, unit_cost_minor, stock)
+      VALUES (${org}, 'MUG-1', 'Stone Mug', 'home', 1899, 700, 120)`);
+    const refused = await raise(f.otherOrgFounderToken, 'a4_self_optimizing');
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json<{ detail: string }>().detail).toMatch(/wf_pricing_optimization stays at a2_supervised: its doubly robust lower bound .* does not beat the logged value 10\.0000/);
+    expect(await auditData(org, 'autonomy.raise_refused')).toMatchObject({ workflowId: 'wf_pricing_optimization', to: 'a4_self_optimizing', evidence: { judged: true, report: { beatsLive: false } } });
+    const workflows = (await f.built.app.inject({ url: `/api/org-units/${org}/workflows`, headers: bearer(f.otherOrgFounderToken) })).json<{ items: { id: string; autonomy: string }[] }>();
+    expect(workflows.items.find((item) => item.id === 'wf_pricing_optimization')?.autonomy).toBe('a2_supervised');
+    // Lowering needs no evidence.
+    expect((await raise(f.otherOrgFounderToken, 'a1_assisted')).statusCode).toBe(200);
   }, 180_000);
 
   it('needs enough logged outcomes to report, and names what is wrong with a bad request', async () => {
