@@ -68,3 +68,5 @@ printReport({
   loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
   target: 'p50 ≤ 50 ms',
 });
+// The in-memory PGlite's socket server (test/support) has no stop of its own.
+process.exit(0);

@@ -76,23 +76,24 @@ export async function claimsByCategory(
   db: CommonQueryMethods,
   args: { orgUnitId: string; from: Date; to: Date; asOf: Date },
 ): Promise<readonly z.infer<typeof categoryClaimsRow>[]> {
+  // One pass over the events grouped by order, then by SKU (a few hundred rows) before the
+  // catalog join: joining placed orders to their claims row by row costs seconds at 10k orders.
+  const { orgUnitId, from, to, asOf } = args;
   return db.any(sql.type(categoryClaimsRow)`
-    WITH placed AS (
-      SELECT e.payload ->> 'orderId' AS order_id, p.category
-        FROM events e JOIN products p ON p.org_unit_id = e.org_unit_id AND p.sku = e.payload ->> 'sku'
-       WHERE e.org_unit_id = ${args.orgUnitId} AND e.type = 'order.placed'
-         AND e.occurred_at >= ${sql.timestamp(args.from)} AND e.occurred_at < ${sql.timestamp(args.to)}
-    ), claims AS (
-      SELECT payload ->> 'orderId' AS order_id, bool_or(type = 'order.refunded') AS refunded, bool_or(type = 'chargeback.received') AS charged_back
+    WITH per_order AS (
+      SELECT max(payload ->> 'sku') FILTER (WHERE type = 'order.placed' AND occurred_at < ${sql.timestamp(to)}) AS sku,
+             bool_or(type = 'order.refunded' AND occurred_at < ${sql.timestamp(asOf)}) AS refunded,
+             bool_or(type = 'chargeback.received' AND occurred_at < ${sql.timestamp(asOf)}) AS charged_back
         FROM events
-       WHERE org_unit_id = ${args.orgUnitId} AND type IN ('order.refunded', 'chargeback.received')
-         AND occurred_at >= ${sql.timestamp(args.from)} AND occurred_at < ${sql.timestamp(args.asOf)}
-       GROUP BY 1
+       WHERE org_unit_id = ${orgUnitId} AND type IN ('order.placed', 'order.refunded', 'chargeback.received')
+         AND occurred_at >= ${sql.timestamp(from)} AND occurred_at < greatest(${sql.timestamp(to)}, ${sql.timestamp(asOf)})
+       GROUP BY payload ->> 'orderId'
+    ), per_sku AS (
+      SELECT sku, count(*) AS orders, count(*) FILTER (WHERE refunded) AS refunds, count(*) FILTER (WHERE charged_back) AS chargebacks
+        FROM per_order WHERE sku IS NOT NULL GROUP BY sku
     )
-    SELECT placed.category, count(*)::int AS orders,
-           count(*) FILTER (WHERE claims.refunded)::int AS refunds,
-           count(*) FILTER (WHERE claims.charged_back)::int AS chargebacks
-      FROM placed LEFT JOIN claims ON claims.order_id = placed.order_id
+    SELECT p.category, sum(s.orders)::int AS orders, sum(s.refunds)::int AS refunds, sum(s.chargebacks)::int AS chargebacks
+      FROM per_sku s JOIN products p ON p.org_unit_id = ${orgUnitId} AND p.sku = s.sku
      GROUP BY 1 ORDER BY 1`);
 }
 
