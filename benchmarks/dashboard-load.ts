@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { printReport } from './support/report.js';
 import { startSimulatedShop } from './support/simulated-shop.js';
-import { percentile } from './support/stats.js';
+import { percentile, sequentialLatencies } from './support/stats.js';
 
 const loads = Number(process.env.BENCH_DASHBOARD_LOADS ?? 200);
 const rounds = 4;
@@ -42,16 +42,6 @@ const baselineLoad = async () => {
   await get(org);
 };
 
-async function timed(n: number, load: () => Promise<void>): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const started = performance.now();
-    await load();
-    latencies.push(performance.now() - started);
-  }
-  return latencies;
-}
-
 // What the dashboard shows must be there, or the figure measures an empty page.
 const dashboard = (await get(`${org}/dashboard`)) as { latest: unknown; recentDecisions: unknown[] };
 const history = (await get(`${org}/state-history?limit=90`)) as { points: unknown[] };
@@ -59,13 +49,13 @@ if (dashboard.latest === null || dashboard.recentDecisions.length === 0 || histo
   throw new Error(`the month left too little to show: ${JSON.stringify({ latest: dashboard.latest, decisions: dashboard.recentDecisions.length, points: history.points.length })}`);
 }
 
-await timed(20, dashboardLoad); // warm-up: JIT, connections, caches
-await timed(20, baselineLoad);
+await sequentialLatencies(20, dashboardLoad); // warm-up: JIT, connections, caches
+await sequentialLatencies(20, baselineLoad);
 const ours: number[] = [];
 const baseline: number[] = [];
 for (let round = 0; round < rounds; round += 1) {
-  baseline.push(...(await timed(loads / rounds, baselineLoad)));
-  ours.push(...(await timed(loads / rounds, dashboardLoad)));
+  baseline.push(...(await sequentialLatencies(loads / rounds, baselineLoad)));
+  ours.push(...(await sequentialLatencies(loads / rounds, dashboardLoad)));
 }
 
 const p50 = percentile(ours, 0.5);

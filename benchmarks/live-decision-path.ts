@@ -13,13 +13,14 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { io as connectClient, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { generateCatalog } from '../engine/world/index.js';
 import { createWorld, initialState, referenceLevers, simulateDay } from '../engine/world/simulation.js';
-import type { StreamEnvelope, SubscribeAck } from '../server/contracts/stream-events.js';
+import type { StreamEnvelope } from '../server/contracts/stream-events.js';
 import { warmTwin } from '../server/twin/warm-twin.js';
 import { printReport } from './support/report.js';
 import { startSimulatedShop } from './support/simulated-shop.js';
+import { subscribedClients } from './support/stream-clients.js';
 import { percentile } from './support/stats.js';
 
 const clientCount = Number(process.env.BENCH_LIVE_CLIENTS ?? 200);
@@ -43,31 +44,22 @@ type FromClients = { kind: 'connected'; clients: number } | { kind: 'arrivals'; 
 function runClients(): void {
   const send = (message: FromClients) => process.send?.(message);
   const arrivals: Arrivals = {};
-  const sockets: Socket[] = [];
 
-  function onEvent(seen: Set<string>, envelope: StreamEnvelope): void {
+  /** Each client's keys already seen: only a first receipt counts. */
+  const seenBy = new Map<Socket, Set<string>>();
+  function onEvent(socket: Socket, envelope: StreamEnvelope): void {
     const at = clock();
     const { payload } = envelope;
     let key: string | undefined;
     if (envelope.type === 'event.ingested') key = `ingested:${String(payload.id)}`;
     // The run's first update after its first step (scoring) is the decision reaching the console.
     else if (envelope.type === 'workflow.run.updated' && Number(payload.steps) >= 1) key = `decided:${String(payload.runId)}`;
-    if (key === undefined || seen.has(key)) return;
+    if (key === undefined) return;
+    const seen = seenBy.get(socket) ?? new Set<string>();
+    seenBy.set(socket, seen);
+    if (seen.has(key)) return;
     seen.add(key);
     (arrivals[key] ??= []).push(at);
-  }
-
-  async function connectOne(url: string, token: string, orgUnitId: string): Promise<Socket> {
-    const socket = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    const ack = (await socket.timeout(30_000).emitWithAck('stream.subscribe', { orgUnitId })) as SubscribeAck;
-    if (!ack.ok) throw new Error(`subscription refused: ${ack.error.code}`);
-    const seen = new Set<string>();
-    socket.on('stream.event', (envelope: StreamEnvelope) => onEvent(seen, envelope));
-    return socket;
   }
 
   process.on('message', (message: ToClients) => {
@@ -76,10 +68,7 @@ function runClients(): void {
       return;
     }
     void (async () => {
-      for (let start = 0; start < message.clients; start += 50) {
-        const batch = Math.min(50, message.clients - start);
-        sockets.push(...(await Promise.all(Array.from({ length: batch }, () => connectOne(message.url, message.token, message.orgUnitId)))));
-      }
+      const sockets = await subscribedClients({ url: message.url, token: message.token, orgUnitId: message.orgUnitId, count: message.clients }, onEvent);
       send({ kind: 'connected', clients: sockets.length });
     })().catch((error: unknown) => {
       process.stderr.write(`clients: ${String(error)}\n`);

@@ -14,15 +14,16 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import fastify from 'fastify';
 import pino from 'pino';
-import { io as connectClient, type Socket } from 'socket.io-client';
+import type { Socket } from 'socket.io-client';
 import { upsertOrgUnit } from '../db/queries/org-units.js';
 import { createAuthenticator } from '../server/auth/authenticator.js';
 import { createApiToken } from '../server/auth/token-service.js';
-import type { StreamEnvelope, SubscribeAck } from '../server/contracts/stream-events.js';
+import type { StreamEnvelope } from '../server/contracts/stream-events.js';
 import { createLiveStream } from '../server/live/live-stream.js';
 import { orgRoom } from '../server/live/live-socket.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { printReport } from './support/report.js';
+import { subscribedClients } from './support/stream-clients.js';
 import { percentile } from './support/stats.js';
 
 const clientCount = Number(process.env.BENCH_FANOUT_CLIENTS ?? 1000);
@@ -85,25 +86,10 @@ function runClients(): void {
     if (phase.received === phase.expected) report();
   }
 
-  async function connectOne(url: string, token: string): Promise<Socket> {
-    const socket = connectClient(url, { transports: ['websocket'], forceNew: true, reconnection: false, auth: { token } });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    const ack = (await socket.timeout(30_000).emitWithAck('stream.subscribe', { orgUnitId })) as SubscribeAck;
-    if (!ack.ok) throw new Error(`subscription refused: ${ack.error.code}`);
-    socket.on('stream.event', (envelope: StreamEnvelope) => onEvent(socket, envelope));
-    return socket;
-  }
-
   process.on('message', (message: ToClients) => {
     if (message.kind === 'connect') {
       void (async () => {
-        for (let start = 0; start < message.clients; start += 50) {
-          const batch = Math.min(50, message.clients - start);
-          sockets.push(...(await Promise.all(Array.from({ length: batch }, () => connectOne(message.url, message.token)))));
-        }
+        sockets.push(...(await subscribedClients({ url: message.url, token: message.token, orgUnitId, count: message.clients }, onEvent)));
         send({ kind: 'connected', clients: sockets.length });
       })().catch((error: unknown) => {
         process.stderr.write(`clients: ${String(error)}\n`);

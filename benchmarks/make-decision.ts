@@ -12,7 +12,7 @@ import { loadConfig } from '../server/config/config.js';
 import { createLogger } from '../server/logging.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { printReport } from './support/report.js';
-import { percentile } from './support/stats.js';
+import { percentile, sequentialLatencies } from './support/stats.js';
 
 const calls = Number(process.env.BENCH_DECISIONS ?? 200);
 const rounds = 4;
@@ -37,29 +37,18 @@ async function read(): Promise<void> {
   if (response.statusCode !== 200) throw new Error(`listDecisions answered ${response.statusCode}: ${response.body}`);
 }
 
-/** Latencies of `n` calls one after another, in milliseconds. */
-async function timed(n: number, call: (i: number) => Promise<void>): Promise<number[]> {
-  const latencies: number[] = [];
-  for (let i = 0; i < n; i += 1) {
-    const started = performance.now();
-    await call(i);
-    latencies.push(performance.now() - started);
-  }
-  return latencies;
-}
-
-await timed(20, decide); // warm-up: JIT, the model worker, caches
-await timed(20, read);
+await sequentialLatencies(20, decide); // warm-up: JIT, the model worker, caches
+await sequentialLatencies(20, read);
 const ours: number[] = [];
 const baseline: number[] = [];
 for (let round = 0; round < rounds; round += 1) {
-  baseline.push(...(await timed(calls / rounds, read)));
-  ours.push(...(await timed(calls / rounds, decide)));
+  baseline.push(...(await sequentialLatencies(calls / rounds, read)));
+  ours.push(...(await sequentialLatencies(calls / rounds, decide)));
 }
 // Throughput with 8 callers at once: the forecast runs in the worker pool, the rest overlaps.
 const concurrent = 8;
 const started = performance.now();
-await Promise.all(Array.from({ length: concurrent }, (_, worker) => timed(calls / concurrent, (i) => decide(worker * 1000 + i))));
+await Promise.all(Array.from({ length: concurrent }, (_, worker) => sequentialLatencies(calls / concurrent, (i) => decide(worker * 1000 + i))));
 const perSecond = calls / ((performance.now() - started) / 1000);
 
 const p50 = percentile(ours, 0.5);
