@@ -11,7 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import { printReport } from './support/report.js';
 import { startSimulatedShop } from './support/simulated-shop.js';
-import { percentile, sequentialLatencies } from './support/stats.js';
+import { alternatingLatencies, percentile } from './support/stats.js';
 
 const loads = Number(process.env.BENCH_DASHBOARD_LOADS ?? 200);
 const rounds = 4;
@@ -49,14 +49,7 @@ if (dashboard.latest === null || dashboard.recentDecisions.length === 0 || histo
   throw new Error(`the month left too little to show: ${JSON.stringify({ latest: dashboard.latest, decisions: dashboard.recentDecisions.length, points: history.points.length })}`);
 }
 
-await sequentialLatencies(20, dashboardLoad); // warm-up: JIT, connections, caches
-await sequentialLatencies(20, baselineLoad);
-const ours: number[] = [];
-const baseline: number[] = [];
-for (let round = 0; round < rounds; round += 1) {
-  baseline.push(...(await sequentialLatencies(loads / rounds, baselineLoad)));
-  ours.push(...(await sequentialLatencies(loads / rounds, dashboardLoad)));
-}
+const { ours, baseline } = await alternatingLatencies({ calls: loads, rounds }, dashboardLoad, baselineLoad);
 
 const p50 = percentile(ours, 0.5);
 const baselineP50 = percentile(baseline, 0.5);

@@ -12,7 +12,7 @@ import { loadConfig } from '../server/config/config.js';
 import { createLogger } from '../server/logging.js';
 import { createTestDatabase } from '../test/support/database.js';
 import { printReport } from './support/report.js';
-import { percentile, sequentialLatencies } from './support/stats.js';
+import { alternatingLatencies, percentile, sequentialLatencies } from './support/stats.js';
 
 const calls = Number(process.env.BENCH_DECISIONS ?? 200);
 const rounds = 4;
@@ -37,14 +37,7 @@ async function read(): Promise<void> {
   if (response.statusCode !== 200) throw new Error(`listDecisions answered ${response.statusCode}: ${response.body}`);
 }
 
-await sequentialLatencies(20, decide); // warm-up: JIT, the model worker, caches
-await sequentialLatencies(20, read);
-const ours: number[] = [];
-const baseline: number[] = [];
-for (let round = 0; round < rounds; round += 1) {
-  baseline.push(...(await sequentialLatencies(calls / rounds, read)));
-  ours.push(...(await sequentialLatencies(calls / rounds, decide)));
-}
+const { ours, baseline } = await alternatingLatencies({ calls, rounds }, decide, read);
 // Throughput with 8 callers at once: the forecast runs in the worker pool, the rest overlaps.
 const concurrent = 8;
 const started = performance.now();

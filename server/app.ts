@@ -170,6 +170,10 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
   governance.killSwitch.onChanged((orgUnitId) => runtime.settingsStale(orgUnitId));
   // A run waiting on an approval goes on as soon as it is decided here (other processes' decisions reach it by the runtime's sweep).
   governance.approvals.onDecided(({ approval }) => (approval.workflowRunId ? runtime.wake([approval.workflowRunId]) : undefined));
+  const models = createLazyModelPool({ ...(config.twin.threads ? { threads: config.twin.threads } : {}), ...(config.twin.backend ? { backend: config.twin.backend } : {}) });
+  const twin = createTwinService({ pool: database.pool, runner: models, publish, clock, policySets: governance.policySets, logger });
+  const forecast = twinForecast(twin);
+  const policies = createPolicyService({ pool: database.pool, governance, audit, clock, forecast });
   const workflows = createWorkflowService({
     pool: database.pool,
     catalog,
@@ -179,18 +183,13 @@ export async function buildApp(deps: AppDeps): Promise<BuiltApp> {
     incidents: governance.incidents,
     audit,
     clock,
-    // Called on requests only, after `policies` below exists.
     autonomyEvidence: (actor, orgUnitId, workflowId) => policies.autonomyEvidence(actor, orgUnitId, workflowId),
   });
   const evaluator = createEvaluatorService({ pool: database.pool, workflows, incidents: governance.incidents, clock });
   const contentGenerator = createContentGenerator(config.content);
   const ingestion = createEventIngestion({ pool: database.pool, publish, logger, now: clock.now, onRunsStarted: () => runtime.wake(), schedules: schedulesOf(catalog.all()) });
-  const models = createLazyModelPool({ ...(config.twin.threads ? { threads: config.twin.threads } : {}), ...(config.twin.backend ? { backend: config.twin.backend } : {}) });
-  const twin = createTwinService({ pool: database.pool, runner: models, publish, clock, policySets: governance.policySets, logger });
   const calibration = createCalibrationService({ pool: database.pool, fitter: models, twin, clock });
-  const forecast = twinForecast(twin);
   const decisions = createDecisionService({ pool: database.pool, governance, router: tools, clock, publish, forecast });
-  const policies = createPolicyService({ pool: database.pool, governance, audit, clock, forecast });
   // These reach services that need the router themselves, so they join the registry last.
   for (const tool of workflowTools({ contentGenerator, evaluator, incidents: governance.incidents, decisions })) registry.register(tool);
   const operations = auditMutations(

@@ -17,3 +17,22 @@ export async function sequentialLatencies(n: number, call: (i: number) => Promis
   }
   return latencies;
 }
+
+/**
+ * Latencies of `calls` sequential calls of each side, after 20 of each to warm up (JIT,
+ * connections, caches), in alternating rounds, baseline first: the machine's noise hits both alike.
+ */
+export async function alternatingLatencies(
+  options: { calls: number; rounds: number },
+  ours: (i: number) => Promise<unknown>,
+  baseline: (i: number) => Promise<unknown>,
+): Promise<{ ours: number[]; baseline: number[] }> {
+  await sequentialLatencies(20, ours);
+  await sequentialLatencies(20, baseline);
+  const measured = { ours: [] as number[], baseline: [] as number[] };
+  for (let round = 0; round < options.rounds; round += 1) {
+    measured.baseline.push(...(await sequentialLatencies(options.calls / options.rounds, baseline)));
+    measured.ours.push(...(await sequentialLatencies(options.calls / options.rounds, ours)));
+  }
+  return measured;
+}

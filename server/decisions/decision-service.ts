@@ -12,7 +12,7 @@ import {
   type DecisionRow,
   type DecisionStatus,
 } from '../../db/queries/decisions.js';
-import { policyStates } from '../../db/queries/decision-policies.js';
+import { policyStates, type ExperimentRow } from '../../db/queries/decision-policies.js';
 import { findProduct } from '../../db/queries/products.js';
 import {
   banditFromJson,
@@ -72,6 +72,11 @@ export const decisionDomains: Readonly<Record<DecisionType, string>> = {
 };
 export const banditSettings = { epsilon: 0.1, alpha: 0.2, scale: 0.1 } as const;
 
+/** The algorithm a decision type runs on: the one last promoted, else Thompson sampling. */
+export function liveAlgorithm(policies: readonly ExperimentRow[], type: DecisionType): Algorithm {
+  return policies.find((policy) => policy.decision_type === type && policy.status === 'promoted')?.candidate.algorithm ?? 'thompson';
+}
+
 /**
  * makeDecision: choose an arm for the context (the live algorithm, its state from
  * bandit_arms), forecast it in the twin, and act through the tool router — which asks the
@@ -112,9 +117,8 @@ export function createDecisionService(deps: DecisionServiceDeps) {
   async function chooseAndForecast(id: string, input: MakeDecisionInput, at: Date) {
     const { orgUnitId, decisionType: type } = input;
     const policies = await policyStates(pool, orgUnitId);
-    const live = policies.find((policy) => policy.decision_type === type && policy.status === 'promoted');
     const candidate = policies.find((policy) => policy.decision_type === type && policy.status === 'shadow');
-    const algorithm = input.algorithm ?? live?.candidate.algorithm ?? 'thompson';
+    const algorithm = input.algorithm ?? liveAlgorithm(policies, type);
     const arms = defaultArms[type];
     const x = contextFeatures(input.context, at);
     await governance.killSwitchState.refresh(orgUnitId);

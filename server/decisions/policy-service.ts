@@ -3,6 +3,7 @@ import {
   findExperiment,
   insertShadowExperiment,
   listExperiments,
+  policyStates,
   settleExperiment,
   type ExperimentRow,
 } from '../../db/queries/decision-policies.js';
@@ -26,7 +27,7 @@ import type { DecisionPolicyDto, PolicyReportDto, StartShadowPolicyInput } from 
 import { AppError, notFound } from '../errors/catalog.js';
 import type { AuditWriter } from '../governance/audit-writer.js';
 import type { GovernanceServices } from '../governance/governance-services.js';
-import { banditSettings, decisionDomains, type DecisionServiceDeps } from './decision-service.js';
+import { banditSettings, decisionDomains, liveAlgorithm, type DecisionServiceDeps } from './decision-service.js';
 
 /** Fewer logged outcomes than this say too little to compare policies. */
 export const minimumLoggedDecisions = 40;
@@ -132,8 +133,7 @@ export function createPolicyService(deps: {
     async autonomyEvidence(actor: Actor, orgUnitId: string, workflowId: string): Promise<AutonomyEvidence | null> {
       const type = workflowDecisionTypes[workflowId];
       if (!type) return null;
-      const live = (await listExperiments(pool, { orgUnitId, decisionType: type })).find((row) => row.status === 'promoted');
-      const algorithm = live?.candidate.algorithm ?? 'thompson';
+      const algorithm = liveAlgorithm(await policyStates(pool, orgUnitId), type);
       let evaluated: Awaited<ReturnType<typeof evaluate>>;
       try {
         evaluated = await evaluate(orgUnitId, type, algorithm);

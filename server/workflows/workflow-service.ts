@@ -2,7 +2,7 @@ import type { DatabasePool } from 'slonik';
 import { findAction, listActions } from '../../db/queries/actions.js';
 import { countRunsByStatus, findRun, findRunByKey, listRuns, readJournal, type RunRow, type RunStatus } from '../../db/queries/workflow-runs.js';
 import { findWorkflow, installWorkflow, listWorkflows, setWorkflowAutonomy, setWorkflowPaused, type WorkflowRow } from '../../db/queries/workflows.js';
-import type { Actor } from '../../engine/governance/index.js';
+import { autonomyLevelsNeedingFounder, type Actor } from '../../engine/governance/index.js';
 import type { AutonomyLevel, WorkflowCatalog } from '../../engine/workflows/index.js';
 import { replayRun } from './replay-run.js';
 import type { Clock } from '../../engine/kernel/index.js';
@@ -28,7 +28,8 @@ export type WorkflowServiceDeps = Readonly<{
   autonomyEvidence?: (actor: Actor, orgUnitId: string, workflowId: string) => Promise<{ readonly reasons: readonly string[] } | null>;
 }>;
 
-const autonomous = (level: AutonomyLevel) => level === 'a3_autonomous' || level === 'a4_self_optimizing';
+/** A3/A4: the levels that act without a person watching (so only a founder sets them). */
+const autonomous = (level: AutonomyLevel) => autonomyLevelsNeedingFounder.includes(level);
 
 const iso = (date: Date | null) => (date === null ? null : date.toISOString());
 

@@ -142,13 +142,8 @@ export function createSettlePricingTool(decisions: Pick<DecisionService, 'record
    */
   const settling = new Map<string, Promise<unknown>>();
   function oneAtATime<T>(orgUnitId: string, work: () => Promise<T>): Promise<T> {
-    const previous = settling.get(orgUnitId) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const tail = next.catch(() => undefined);
-    settling.set(orgUnitId, tail);
-    void tail.then(() => {
-      if (settling.get(orgUnitId) === tail) settling.delete(orgUnitId);
-    });
+    const next = (settling.get(orgUnitId) ?? Promise.resolve()).then(work, work);
+    settling.set(orgUnitId, next.catch(() => undefined));
     return next;
   }
 

@@ -39,14 +39,13 @@ afterAll(async () => {
   await db.close();
 });
 
+/** Claims of the orders placed in the week of 1 April, as known at `asOf`. */
+const claimsOfTheWeek = (asOf: string) =>
+  claimsByCategory(db.pool, { orgUnitId: org, from: new Date('2026-04-01T00:00:00Z'), to: new Date('2026-04-08T00:00:00Z'), asOf: new Date(asOf) });
+
 describe('claims by category', () => {
   it('counts the orders placed in [from, to) by their product category, and which of them were refunded or charged back by asOf', async () => {
-    const rows = await claimsByCategory(db.pool, {
-      orgUnitId: org,
-      from: new Date('2026-04-01T00:00:00Z'),
-      to: new Date('2026-04-08T00:00:00Z'),
-      asOf: new Date('2026-04-08T00:00:00Z'),
-    });
+    const rows = await claimsOfTheWeek('2026-04-08T00:00:00Z');
     // o-before was placed before the window, o-after after it, o5 is of no product in the catalog,
     // and o3's chargeback came after asOf.
     expect(rows).toEqual([
@@ -56,12 +55,7 @@ describe('claims by category', () => {
   });
 
   it('counts a claim that arrives by a later asOf', async () => {
-    const rows = await claimsByCategory(db.pool, {
-      orgUnitId: org,
-      from: new Date('2026-04-01T00:00:00Z'),
-      to: new Date('2026-04-08T00:00:00Z'),
-      asOf: new Date('2026-04-10T00:00:00Z'),
-    });
+    const rows = await claimsOfTheWeek('2026-04-10T00:00:00Z');
     expect(rows.find((row) => row.category === 'home')).toEqual({ category: 'home', orders: 3, refunds: 1, chargebacks: 2 });
   });
 });
