@@ -54,59 +54,44 @@ export async function payoutPosition(db: CommonQueryMethods, orgUnitId: string):
            ), 0)::bigint AS accrued_minor`);
 }
 
-export const skuSalesRow = z.object({ sku: z.string(), units: z.number().int(), orders: z.number().int() });
-
-/** Units and orders per SKU placed in [from, to). */
-export async function salesBySku(db: CommonQueryMethods, args: { orgUnitId: string; from: Date; to: Date }): Promise<readonly z.infer<typeof skuSalesRow>[]> {
-  return db.any(sql.type(skuSalesRow)`
-    SELECT payload ->> 'sku' AS sku, sum((payload ->> 'quantity')::int)::int AS units, count(*)::int AS orders
-      FROM events
-     WHERE org_unit_id = ${args.orgUnitId} AND type = 'order.placed'
-       AND occurred_at >= ${sql.timestamp(args.from)} AND occurred_at < ${sql.timestamp(args.to)}
-     GROUP BY 1 ORDER BY 1`);
-}
-
-export const categoryClaimsRow = z.object({ category: z.string(), orders: z.number().int(), refunds: z.number().int(), chargebacks: z.number().int() });
+export const skuSalesRow = z.object({
+  sku: z.string(),
+  units: z.number().int(),
+  orders: z.number().int(),
+  refunds: z.number().int(),
+  chargebacks: z.number().int(),
+  first_day: z.string(),
+});
+export type SkuSalesRow = z.infer<typeof skuSalesRow>;
 
 /**
- * Per product category: orders placed in [from, to), and of those, how many were refunded
- * or charged back by `asOf` (claims arrive days after their order).
+ * Per SKU, from the sales rollups (migration 017): units and orders placed in whole UTC
+ * days [fromDay, toDay), the first of those days with an order, and how many of those
+ * orders were refunded or charged back before `asOfDay` (claims arrive days later).
  */
-export async function claimsByCategory(
+export async function salesBySku(
   db: CommonQueryMethods,
-  args: { orgUnitId: string; from: Date; to: Date; asOf: Date },
-): Promise<readonly z.infer<typeof categoryClaimsRow>[]> {
-  // One pass over the events grouped by order, then by SKU (a few hundred rows) before the
-  // catalog join: joining placed orders to their claims row by row costs seconds at 10k orders.
-  const { orgUnitId, from, to, asOf } = args;
-  return db.any(sql.type(categoryClaimsRow)`
-    WITH per_order AS (
-      SELECT max(payload ->> 'sku') FILTER (WHERE type = 'order.placed' AND occurred_at < ${sql.timestamp(to)}) AS sku,
-             bool_or(type = 'order.refunded' AND occurred_at < ${sql.timestamp(asOf)}) AS refunded,
-             bool_or(type = 'chargeback.received' AND occurred_at < ${sql.timestamp(asOf)}) AS charged_back
-        FROM events
-       WHERE org_unit_id = ${orgUnitId} AND type IN ('order.placed', 'order.refunded', 'chargeback.received')
-         AND occurred_at >= ${sql.timestamp(from)} AND occurred_at < greatest(${sql.timestamp(to)}, ${sql.timestamp(asOf)})
-       GROUP BY payload ->> 'orderId'
-    ), per_sku AS (
-      SELECT sku, count(*) AS orders, count(*) FILTER (WHERE refunded) AS refunds, count(*) FILTER (WHERE charged_back) AS chargebacks
-        FROM per_order WHERE sku IS NOT NULL GROUP BY sku
-    )
-    SELECT p.category, sum(s.orders)::int AS orders, sum(s.refunds)::int AS refunds, sum(s.chargebacks)::int AS chargebacks
-      FROM per_sku s JOIN products p ON p.org_unit_id = ${orgUnitId} AND p.sku = s.sku
-     GROUP BY 1 ORDER BY 1`);
+  args: { orgUnitId: string; fromDay: string; toDay: string; asOfDay: string },
+): Promise<readonly SkuSalesRow[]> {
+  const { orgUnitId, fromDay, toDay, asOfDay } = args;
+  return db.any(sql.type(skuSalesRow)`
+    SELECT sku, sum(units)::int AS units, sum(orders)::int AS orders, sum(refunds)::int AS refunds, sum(chargebacks)::int AS chargebacks,
+           min(day)::text AS first_day
+      FROM (
+        SELECT sku, units, orders, 0 AS refunds, 0 AS chargebacks, day
+          FROM sales_daily WHERE org_unit_id = ${orgUnitId} AND day >= ${fromDay}::date AND day < ${toDay}::date
+        UNION ALL
+        SELECT sku, 0, 0, CASE kind WHEN 'refund' THEN orders ELSE 0 END, CASE kind WHEN 'chargeback' THEN orders ELSE 0 END, NULL
+          FROM claims_daily
+         WHERE org_unit_id = ${orgUnitId} AND placed_day >= ${fromDay}::date AND placed_day < ${toDay}::date AND claimed_day < ${asOfDay}::date
+      ) AS rows
+     GROUP BY sku
+    HAVING sum(orders) > 0
+     ORDER BY sku`);
 }
 
 /** When the newest event of a type happened (null before the first). */
 export async function latestEventTime(db: CommonQueryMethods, args: { orgUnitId: string; type: string }): Promise<Date | null> {
   return db.oneFirst(sql.type(z.object({ at: z.date().nullable() }))`
     SELECT max(occurred_at) AS at FROM events WHERE org_unit_id = ${args.orgUnitId} AND type = ${args.type}`);
-}
-
-/** When the first event of a type in [from, to) happened (null when none did). */
-export async function firstEventTimeBetween(db: CommonQueryMethods, args: { orgUnitId: string; type: string; from: Date; to: Date }): Promise<Date | null> {
-  return db.oneFirst(sql.type(z.object({ at: z.date().nullable() }))`
-    SELECT min(occurred_at) AS at FROM events
-     WHERE org_unit_id = ${args.orgUnitId} AND type = ${args.type}
-       AND occurred_at >= ${sql.timestamp(args.from)} AND occurred_at < ${sql.timestamp(args.to)}`);
 }

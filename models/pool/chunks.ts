@@ -8,17 +8,23 @@ export type Chunk = Readonly<{ scenarioStart: number; scenarioCount: number; sam
 const maxElements = 1_048_576;
 /** Fewest samples worth sending to a worker of their own. */
 const minSamplesPerChunk = 32;
+/**
+ * Fewest paths × products worth a part of their own: a run costs some milliseconds of
+ * fixed work (about a thousand small tensor ops) whatever its size, so a part smaller than
+ * this finishes sooner on one worker than split across two.
+ */
+const minElementsPerChunk = 65_536;
 
 /**
- * Splits a request into about `parallelism` parts (more when it is large), by scenarios when
- * there are enough of them, else by samples. Every path is computed on its own, so results
+ * Splits a request into up to `parallelism` parts (more when it is large, fewer or one when
+ * it is small), by scenarios when there are enough of them, else by samples. Every path is computed on its own, so results
  * do not depend on how a request is split (test/integration/models checks it).
  */
 export function chunksOf(request: KernelRequest, parallelism: number): Chunk[] {
   const scenarios = request.scenarios.length;
   const samples = request.sampleCount;
   const elements = scenarios * samples * request.products.keys.length;
-  const wanted = Math.max(parallelism, Math.ceil(elements / maxElements));
+  const wanted = Math.max(1, Math.min(parallelism, Math.floor(elements / minElementsPerChunk)), Math.ceil(elements / maxElements));
   if (scenarios >= wanted) return split(scenarios, wanted).map(([start, count]) => ({ scenarioStart: start, scenarioCount: count, sampleOffset: 0, sampleCount: samples }));
   const perScenario = Math.max(1, Math.min(Math.ceil(wanted / scenarios), Math.floor(samples / minSamplesPerChunk)));
   const chunks: Chunk[] = [];

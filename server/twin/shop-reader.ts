@@ -3,10 +3,11 @@ import { totalDailyAdBudgets } from '../../db/queries/ad-budgets.js';
 import { listActiveModelVersions } from '../../db/queries/model-registry.js';
 import { findOrgUnit } from '../../db/queries/org-units.js';
 import { listStreamsStartingBetween } from '../../db/queries/streams.js';
-import { claimsByCategory, firstEventTimeBetween, latestCash, latestEventTime, listTwinCreators, listTwinProducts, payoutPosition, salesBySku } from '../../db/queries/twin-inputs.js';
+import { latestCash, latestEventTime, listTwinCreators, listTwinProducts, payoutPosition, salesBySku, type TwinProductRow } from '../../db/queries/twin-inputs.js';
 import {
   maxDurationDays,
   modelNames,
+  noSales,
   modelParamsSchemas,
   priorParams,
   type ModelName,
@@ -35,28 +36,33 @@ const dateMs = (date: string) => Date.parse(`${date}T00:00:00Z`);
  * simulated from where its events are, not from the wall clock.
  */
 export async function readShop(db: CommonQueryMethods, orgUnitId: string, now: number): Promise<ShopReading> {
-  const org = await findOrgUnit(db, orgUnitId);
+  // Independent reads go together: on a pool of connections they overlap.
+  const [org, cash, productRows, creators, budgets, payout, active] = await Promise.all([
+    findOrgUnit(db, orgUnitId),
+    latestCash(db, orgUnitId),
+    listTwinProducts(db, orgUnitId),
+    listTwinCreators(db, orgUnitId),
+    totalDailyAdBudgets(db, orgUnitId),
+    payoutPosition(db, orgUnitId),
+    listActiveModelVersions(db, orgUnitId),
+  ]);
   if (!org) throw notFound(`Org unit ${orgUnitId}`);
   const notes: string[] = [];
-  const cash = await latestCash(db, orgUnitId);
   const lastOrder = cash ? null : await latestEventTime(db, { orgUnitId, type: 'order.placed' });
   const startDate = cash ? utcDate(dateMs(utcDate(cash.occurred_at.getTime())) + dayMs) : utcDate(lastOrder?.getTime() ?? now);
   const start = dateMs(startDate);
 
-  const productRows = await listTwinProducts(db, orgUnitId);
   const products = productRows.filter((p) => p.currency === org.currency);
   if (products.length < productRows.length) notes.push(`${productRows.length - products.length} products priced in another currency than ${org.currency} are left out`);
-  const creators = await listTwinCreators(db, orgUnitId);
+  const [streams, sales] = await Promise.all([
+    listStreamsStartingBetween(db, { orgUnitId, from: new Date(start), to: new Date(start + maxDurationDays * dayMs) }),
+    recentSales(db, orgUnitId, start, productRows),
+  ]);
   const creatorByHandle = new Map(creators.map((c) => [c.handle, c.id]));
-  const streams = await listStreamsStartingBetween(db, { orgUnitId, from: new Date(start), to: new Date(start + maxDurationDays * dayMs) });
   const scheduled: TwinStream[] = streams.flatMap((s) => {
     const creatorId = creatorByHandle.get(s.creator_handle);
     return creatorId ? [{ id: s.id, creatorId, day: Math.floor((s.scheduled_start.getTime() - start) / dayMs), categories: s.categories }] : [];
   });
-  const budgets = await totalDailyAdBudgets(db, orgUnitId);
-  const payout = await payoutPosition(db, orgUnitId);
-  const sales = await recentSales(db, orgUnitId, start);
-  const active = await listActiveModelVersions(db, orgUnitId);
 
   const state: ShopState = {
     orgUnitId,
@@ -100,22 +106,32 @@ function activeParams(rows: readonly { model: string; version: number; params: R
   return { params: params as ModelParams, versions: versions as ModelVersions };
 }
 
-async function recentSales(db: CommonQueryMethods, orgUnitId: string, start: number): Promise<RecentSales> {
-  const from = new Date(start - priorWindowDays * dayMs);
-  const to = new Date(start);
-  const bySku = await salesBySku(db, { orgUnitId, from, to });
-  const claims = await claimsByCategory(db, { orgUnitId, from, to, asOf: to });
-  const first = await firstEventTimeBetween(db, { orgUnitId, type: 'order.placed', from, to });
-  if (bySku.length === 0 || first === null) return { windowDays: 0, unitsBySku: {}, orders: 0, units: 0, refundsByCategory: {}, chargebacks: 0 };
+async function recentSales(db: CommonQueryMethods, orgUnitId: string, start: number, products: readonly TwinProductRow[]): Promise<RecentSales> {
+  const toDay = utcDate(start);
+  const bySku = await salesBySku(db, { orgUnitId, fromDay: utcDate(start - priorWindowDays * dayMs), toDay, asOfDay: toDay });
+  if (bySku.length === 0) return noSales;
   // A shop younger than the window is averaged over the days it has traded.
-  const traded = Math.max(1, Math.round((start - dateMs(utcDate(first.getTime()))) / dayMs));
+  const first = Math.min(...bySku.map((row) => dateMs(row.first_day)));
+  const traded = Math.max(1, Math.round((start - first) / dayMs));
+  // Claims are read by the category of a product in the catalog; others have no category.
+  const categoryOf = new Map(products.map((p) => [p.sku, p.category]));
+  const refundsByCategory: Record<string, { orders: number; refunds: number }> = {};
+  let chargebacks = 0;
+  for (const row of bySku) {
+    const category = categoryOf.get(row.sku);
+    if (category === undefined) continue;
+    const sums = (refundsByCategory[category] ??= { orders: 0, refunds: 0 });
+    sums.orders += row.orders;
+    sums.refunds += row.refunds;
+    chargebacks += row.chargebacks;
+  }
   return {
     windowDays: Math.min(priorWindowDays, traded),
     unitsBySku: Object.fromEntries(bySku.map((row) => [row.sku, row.units])),
     orders: bySku.reduce((sum, row) => sum + row.orders, 0),
     units: bySku.reduce((sum, row) => sum + row.units, 0),
-    refundsByCategory: Object.fromEntries(claims.map((row) => [row.category, { orders: row.orders, refunds: row.refunds }])),
-    chargebacks: claims.reduce((sum, row) => sum + row.chargebacks, 0),
+    refundsByCategory,
+    chargebacks,
   };
 }
 
