@@ -3,29 +3,28 @@
  * 30 days, through the twin service: read the shop from the database, run the scenario
  * with early stopping plus its no-change and neighbour comparisons in the worker pool,
  * store it. p50 of 15 calls after a warm-up, against the same simulation's compute alone
- * (engine simulate on the pool, no database), measured in the same run. Uses DATABASE_URL
- * when set, else PGlite. Target: p50 ≤ 50 ms.
+ * (engine simulate on the pool, no database), measured in the same run. The database is
+ * opened as the server opens its own: a scratch database on DATABASE_URL when set, else the
+ * embedded one. Target: p50 ≤ 50 ms.
  */
 import { defaultThresholds, scenarioSchema, simulate } from '../engine/twin/index.js';
 import { buildApp } from '../server/app.js';
 import { seedOrgUnit } from '../server/cli/commands/seed.js';
-import { loadConfig } from '../server/config/config.js';
 import { createLogger } from '../server/logging.js';
-import { createTestDatabase } from '../test/support/database.js';
 import { storeWorldEvents } from '../test/support/twin-world.js';
 import { createWorld, simulateDays } from '../engine/world/simulation.js';
 import { printReport } from './support/report.js';
+import { openServerDatabase } from './support/server-database.js';
 import { median } from './support/stats.js';
 import { loadavg } from 'node:os';
 
 const orgUnitId = 'lsn_main';
 const step = (what: string) => process.stderr.write(`twin-simulate: ${what}\n`);
-const db = await createTestDatabase();
-await seedOrgUnit(db.pool, { orgUnitId, name: 'Live Shopping Network', seed: 1, products: 240, creators: 36 }, { now: Date.now(), progress: () => {} });
+const { config, database, close } = await openServerDatabase();
+await seedOrgUnit(database.pool, { orgUnitId, name: 'Live Shopping Network', seed: 1, products: 240, creators: 36 }, { now: Date.now(), progress: () => {} });
 const world = createWorld({ seed: 'bench' });
-await storeWorldEvents(db.pool, orgUnitId, simulateDays(world, { startDate: '2026-01-05', days: 7 }).days);
-const config = loadConfig({ NODE_ENV: 'production', LOG_LEVEL: 'silent' });
-const built = await buildApp({ config, database: db, logger: createLogger(config), readiness: { state: 'serving' } });
+await storeWorldEvents(database.pool, orgUnitId, simulateDays(world, { startDate: '2026-01-05', days: 7 }).days);
+const built = await buildApp({ config, database, logger: createLogger(config), readiness: { state: 'serving' } });
 await built.app.ready();
 step('shop seeded with a week of events');
 
@@ -53,7 +52,7 @@ for (let i = 0; i < calls; i += 1) {
 }
 const backend = await built.models.backend();
 await built.app.close();
-await db.close();
+await close();
 
 printReport({
   name: 'twin-simulate',
@@ -68,5 +67,3 @@ printReport({
   loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
   target: 'p50 ≤ 50 ms',
 });
-// The in-memory PGlite's socket server (test/support) has no stop of its own.
-process.exit(0);

@@ -105,7 +105,11 @@ export function createTwinService(deps: TwinServiceDeps): TwinService {
   /** Runs and stores a single simulation from its inputs: running row, result, stream event. */
   async function runSingle(requestedBy: string, inputs: SingleInputs): Promise<SimulationDto> {
     const orgUnitId = inputs.state.orgUnitId;
-    const row = await insertSimulation(pool, {
+    // The computation and the running row go together: neither needs the other. The
+    // computation is handed to the workers first, so it runs while the row is hashed and sent.
+    const started = performance.now();
+    const computing = simulate(runner, { state: inputs.state, params: inputs.params, scenario: inputs.scenario, seed: inputs.seed, thresholds: inputs.thresholds, rule: inputs.rule });
+    const running = insertSimulation(pool, {
       orgUnitId,
       kind: 'single',
       description: inputs.scenario.description,
@@ -117,9 +121,12 @@ export function createTwinService(deps: TwinServiceDeps): TwinService {
       requestedBy,
       at: now(),
     });
-    const started = performance.now();
+    const [stored, computed] = await Promise.allSettled([running, computing]);
+    if (stored.status === 'rejected') throw stored.reason;
+    const row = stored.value;
     try {
-      const report = await simulate(runner, { state: inputs.state, params: inputs.params, scenario: inputs.scenario, seed: inputs.seed, thresholds: inputs.thresholds, rule: inputs.rule });
+      if (computed.status === 'rejected') throw computed.reason;
+      const report = computed.value;
       const completed = await completeSimulation(pool, {
         orgUnitId,
         id: row.id,
