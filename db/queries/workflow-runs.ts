@@ -257,42 +257,52 @@ export type StepCommit = {
  */
 export async function commitSteps(db: CommonQueryMethods, owner: string, steps: readonly StepCommit[]): Promise<{ rejected: readonly string[] }> {
   if (steps.length === 0) return { rejected: [] };
-  // Rows locked in id order, as every multi-row writer here does: two batches never deadlock.
-  await db.query(sql.unsafe`
-    SELECT id FROM workflow_runs WHERE id = ANY(${sql.array(steps.map((step) => step.runId), 'uuid')}) ORDER BY id FOR UPDATE`);
-  const updated = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
-    UPDATE workflow_runs r
-       SET journal_length = r.journal_length + s.added, snapshot = s.snapshot, status = s.status, waiting_for = s.waiting_for,
-           wake_at = s.wake_at, error = s.error, completed_at = s.completed_at, updated_at = now(),
-           lease_owner = CASE WHEN s.release THEN NULL ELSE r.lease_owner END,
-           lease_expires_at = CASE WHEN s.release THEN NULL ELSE r.lease_expires_at END
-      FROM ${sql.unnest(
-        steps.map((s) => [
-          s.runId,
-          s.fromLength,
-          s.entries.length,
-          JSON.stringify(s.snapshot),
-          s.status,
-          s.waitingFor,
-          s.wakeAt?.toISOString() ?? null,
-          s.error === null ? null : JSON.stringify(s.error),
-          s.completedAt?.toISOString() ?? null,
-          s.release,
-        ]),
-        ['uuid', 'int4', 'int4', 'jsonb', 'text', 'text', 'timestamptz', 'jsonb', 'timestamptz', 'bool'],
-      )} AS s(id, from_length, added, snapshot, status, waiting_for, wake_at, error, completed_at, release)
-     WHERE r.id = s.id AND r.lease_owner = ${owner} AND r.journal_length = s.from_length
-    RETURNING r.id`);
-  const accepted = new Set(updated);
-  const kept = steps.filter((step) => accepted.has(step.runId));
-  const entries = kept.flatMap((step) =>
+  const entries = steps.flatMap((step) =>
     step.entries.map((entry, index) => [step.runId, step.fromLength + index + 1, entry.kind, entry.step, JSON.stringify(entry.payload)]),
   );
-  if (entries.length > 0) {
-    await db.query(sql.unsafe`
+  const outbox = steps.flatMap((step) => step.outbox.map((row) => [step.orgUnitId, step.runId, row.topic, JSON.stringify(row.payload)]));
+  // One statement, one round trip: the runs locked in id order (as every multi-row writer
+  // here locks them, so two batches never deadlock), the steps whose fence holds applied,
+  // and the journal entries and outbox rows of those steps alone.
+  const updated = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
+    WITH locked AS (
+      SELECT id FROM workflow_runs WHERE id = ANY(${sql.array(steps.map((step) => step.runId), 'uuid')}) ORDER BY id FOR UPDATE
+    ), updated AS (
+      UPDATE workflow_runs r
+         SET journal_length = r.journal_length + s.added, snapshot = s.snapshot, status = s.status, waiting_for = s.waiting_for,
+             wake_at = s.wake_at, error = s.error, completed_at = s.completed_at, updated_at = now(),
+             lease_owner = CASE WHEN s.release THEN NULL ELSE r.lease_owner END,
+             lease_expires_at = CASE WHEN s.release THEN NULL ELSE r.lease_expires_at END
+        FROM ${sql.unnest(
+          steps.map((s) => [
+            s.runId,
+            s.fromLength,
+            s.entries.length,
+            JSON.stringify(s.snapshot),
+            s.status,
+            s.waitingFor,
+            s.wakeAt?.toISOString() ?? null,
+            s.error === null ? null : JSON.stringify(s.error),
+            s.completedAt?.toISOString() ?? null,
+            s.release,
+          ]),
+          ['uuid', 'int4', 'int4', 'jsonb', 'text', 'text', 'timestamptz', 'jsonb', 'timestamptz', 'bool'],
+        )} AS s(id, from_length, added, snapshot, status, waiting_for, wake_at, error, completed_at, release)
+        JOIN locked l ON l.id = s.id
+       WHERE r.id = s.id AND r.lease_owner = ${owner} AND r.journal_length = s.from_length
+      RETURNING r.id
+    ), journal AS (
       INSERT INTO run_journal (run_id, seq, kind, step, payload)
-      SELECT * FROM ${sql.unnest(entries, ['uuid', 'int4', 'text', 'text', 'jsonb'])}`);
-  }
+      SELECT j.* FROM ${sql.unnest(entries, ['uuid', 'int4', 'text', 'text', 'jsonb'])} AS j(run_id, seq, kind, step, payload)
+       WHERE j.run_id IN (SELECT id FROM updated)
+    ), published AS (
+      INSERT INTO outbox (org_unit_id, run_id, topic, payload)
+      SELECT o.* FROM ${sql.unnest(outbox, ['text', 'uuid', 'text', 'jsonb'])} AS o(org_unit_id, run_id, topic, payload)
+       WHERE o.run_id IN (SELECT id FROM updated)
+    )
+    SELECT id FROM updated`);
+  const accepted = new Set(updated);
+  const kept = steps.filter((step) => accepted.has(step.runId));
   const timers = kept.flatMap((step) => step.timers.map((timer) => [step.orgUnitId, step.runId, timer.name, timer.fireAt.toISOString()]));
   if (timers.length > 0) {
     await db.query(sql.unsafe`
@@ -306,12 +316,6 @@ export async function commitSteps(db: CommonQueryMethods, owner: string, steps: 
       UPDATE workflow_timers t SET fired_at = now()
         FROM ${sql.unnest(settled, ['uuid', 'text'])} AS s(run_id, name)
        WHERE t.run_id = s.run_id AND t.name = s.name AND t.fired_at IS NULL`);
-  }
-  const outbox = kept.flatMap((step) => step.outbox.map((row) => [step.orgUnitId, step.runId, row.topic, JSON.stringify(row.payload)]));
-  if (outbox.length > 0) {
-    await db.query(sql.unsafe`
-      INSERT INTO outbox (org_unit_id, run_id, topic, payload)
-      SELECT * FROM ${sql.unnest(outbox, ['text', 'uuid', 'text', 'jsonb'])}`);
   }
   return { rejected: steps.filter((step) => !accepted.has(step.runId)).map((step) => step.runId) };
 }
