@@ -43,12 +43,17 @@ export type NewVerdict = {
 /** Inserts many verdicts in one statement (the governor batches them under load). */
 export async function insertVerdicts(db: CommonQueryMethods, verdicts: readonly NewVerdict[]): Promise<void> {
   if (verdicts.length === 0) return;
-  await db.query(sql.unsafe`
+  await db.query(sql.unsafe`${insertVerdictsStatement(verdicts)}`);
+}
+
+/** The INSERT of `verdicts`, to run alone or as a step of a larger statement. */
+export function insertVerdictsStatement(verdicts: readonly NewVerdict[]) {
+  return sql.fragment`
     INSERT INTO verdicts (id, org_unit_id, action_hash, tool, actor, outcome, fail_closed, reasons, policy_versions, shadow, created_at)
     SELECT * FROM ${sql.unnest(
       verdicts.map((v) => [v.id, v.orgUnitId, v.actionHash, v.tool, v.actor, v.outcome, v.failClosed, v.reasonsJson, v.policyVersionsJson, v.shadowJson, v.at.toISOString()]),
       ['uuid', 'text', 'text', 'text', 'text', 'text', 'bool', 'jsonb', 'jsonb', 'jsonb', 'timestamptz'],
-    )}`);
+    )}`;
 }
 
 export async function findVerdict(db: CommonQueryMethods, args: { orgUnitId: string; id: string }): Promise<VerdictRow | null> {

@@ -328,16 +328,50 @@ export async function pendingTimers(db: CommonQueryMethods, runId: string): Prom
     SELECT name, fire_at FROM workflow_timers WHERE run_id = ${runId} AND fired_at IS NULL ORDER BY fire_at, name`);
 }
 
-export const outboxRow = z.object({ id: z.number().int(), org_unit_id: z.string(), topic: z.string(), payload: z.record(z.unknown()) });
-export type OutboxRow = z.infer<typeof outboxRow>;
+const relayedEvent = z.object({ org_unit_id: z.string(), seq: z.number().int(), type: z.string(), payload: z.record(z.unknown()), created_at: z.string() });
+export type RelayedEvent = Readonly<{ orgUnitId: string; seq: number; type: string; payload: Record<string, unknown>; createdAt: Date }>;
 
-/** Marks up to `limit` unpublished rows published and returns them, oldest first; the caller publishes them in the same transaction. */
-export async function takeOutbox(db: CommonQueryMethods, limit: number): Promise<readonly OutboxRow[]> {
-  return db.any(sql.type(outboxRow)`
-    UPDATE outbox o SET published_at = now()
-      FROM (SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED) due
-     WHERE o.id = due.id
-    RETURNING o.id::int AS id, o.org_unit_id, o.topic, o.payload`);
+/**
+ * Takes up to `limit` unpublished outbox rows, oldest first, and appends those of a stream
+ * event type to their org units' live stream logs in the rows' order: one statement, so
+ * atomic without a transaction, and one round trip. Returns how many rows it took and the
+ * stream events it appended, by org unit and sequence number.
+ */
+export async function relayOutbox(
+  db: CommonQueryMethods,
+  args: { limit: number; streamTypes: readonly string[] },
+): Promise<{ taken: number; events: readonly RelayedEvent[] }> {
+  const row = await db.one(sql.type(z.object({ taken: z.number().int(), events: z.array(relayedEvent) }))`
+    WITH taken AS (
+      UPDATE outbox o SET published_at = now()
+        FROM (SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ${args.limit} FOR UPDATE SKIP LOCKED) due
+       WHERE o.id = due.id
+      RETURNING o.id, o.org_unit_id, o.topic, o.payload
+    ), streamed AS (
+      SELECT org_unit_id, topic, payload, row_number() OVER (PARTITION BY org_unit_id ORDER BY id) AS ordinal
+        FROM taken WHERE topic = ANY(${sql.array([...args.streamTypes], 'text')})
+    ), locked AS (
+      -- Org units locked in id order, as the stream's other writers lock them.
+      SELECT id FROM org_units WHERE id IN (SELECT org_unit_id FROM streamed) ORDER BY id FOR UPDATE
+    ), reserved AS (
+      UPDATE org_units u SET stream_seq = u.stream_seq + c.n
+        FROM (SELECT org_unit_id, count(*) AS n FROM streamed GROUP BY 1) c
+        JOIN locked l ON l.id = c.org_unit_id
+       WHERE u.id = c.org_unit_id
+      RETURNING u.id, u.stream_seq - c.n AS before_seq
+    ), appended AS (
+      INSERT INTO stream_events (org_unit_id, seq, type, payload)
+      SELECT s.org_unit_id, r.before_seq + s.ordinal, s.topic, s.payload
+        FROM streamed s JOIN reserved r ON r.id = s.org_unit_id
+      RETURNING org_unit_id, seq, type, payload, created_at
+    )
+    SELECT (SELECT count(*) FROM taken)::int AS taken,
+           coalesce((SELECT json_agg(json_build_object('org_unit_id', org_unit_id, 'seq', seq, 'type', type, 'payload', payload, 'created_at', created_at)
+                                     ORDER BY org_unit_id, seq) FROM appended), '[]'::json) AS events`);
+  return {
+    taken: row.taken,
+    events: row.events.map((e) => ({ orgUnitId: e.org_unit_id, seq: e.seq, type: e.type, payload: e.payload, createdAt: new Date(e.created_at) })),
+  };
 }
 
 export async function findRunByKey(db: CommonQueryMethods, orgUnitId: string, idempotencyKey: string): Promise<RunRow | null> {

@@ -99,7 +99,7 @@ export function createAuditWriter(pool: DatabasePool, options: AuditWriterOption
     }
     // Other writers keep winning the race: wait in line on the head lock, which always progresses.
     expectedHeads.delete(orgUnitId);
-    return pool.transaction((tx) => writeDrafts(tx, orgUnitId, drafts));
+    return pool.transaction(async (tx) => (await writeDrafts(tx, orgUnitId, drafts)).rows);
   }
 
   async function commit(orgUnitId: string, batch: readonly Waiting[]): Promise<void> {
@@ -162,11 +162,16 @@ export function createAuditWriter(pool: DatabasePool, options: AuditWriterOption
       if (closed) throw new AuditWriterClosedError();
       const at = auditTimestamp(clock.now());
       const drafts = inputs.map((input) => prepareAuditDraft(orgUnitId, input, at));
-      // The caller's commit moves the head where this writer's guess cannot follow.
-      expectedHeads.delete(orgUnitId);
-      const rows = await writeDrafts(tx, orgUnitId, drafts);
-      counters.inTransaction += rows.length;
-      return rows.map((row) => ({ seq: row.seq, hash: row.hash, at }));
+      if (drafts.length === 0) return [];
+      // Chained after this writer's guess at the head in one round trip when the guess holds,
+      // else after the head read under its lock. The head after this write is the next
+      // guess: should the caller roll back, it is wrong, and a wrong guess costs only a retry.
+      const guess = expectedHeads.get(orgUnitId);
+      const guessed = guess ? chainDrafts(guess, drafts) : undefined;
+      const written = guess && guessed && (await appendAuditRowsIfHead(tx, { orgUnitId, from: guess, to: guessed.head, rows: guessed.rows })) ? guessed : await writeDrafts(tx, orgUnitId, drafts);
+      expectedHeads.set(orgUnitId, written.head);
+      counters.inTransaction += written.rows.length;
+      return written.rows.map((row) => ({ seq: row.seq, hash: row.hash, at }));
     },
 
     flush,
@@ -181,12 +186,11 @@ export function createAuditWriter(pool: DatabasePool, options: AuditWriterOption
 }
 
 /** Inside a transaction: locks the head, chains the drafts after it and writes them. */
-async function writeDrafts(tx: DatabaseTransactionConnection, orgUnitId: string, drafts: readonly AuditDraft[]): Promise<readonly AuditRow[]> {
-  if (drafts.length === 0) return [];
+async function writeDrafts(tx: DatabaseTransactionConnection, orgUnitId: string, drafts: readonly AuditDraft[]): Promise<{ rows: readonly AuditRow[]; head: ChainMark }> {
   const from = await lockAuditHead(tx, orgUnitId);
-  const { rows, head: to } = chainDrafts(from, drafts);
-  await appendAuditRows(tx, { orgUnitId, from, to, rows });
-  return rows;
+  const chained = chainDrafts(from, drafts);
+  await appendAuditRows(tx, { orgUnitId, from, to: chained.head, rows: chained.rows });
+  return chained;
 }
 
 function takeBatch(waiting: Waiting[], maxBatch: number, maxBytes: number): Waiting[] {

@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
-import { insertSettledActions, type SettledAction } from '../../db/queries/actions.js';
-import { insertVerdicts } from '../../db/queries/verdicts.js';
+import { insertVerdictsAndSettledActions, type SettledAction } from '../../db/queries/actions.js';
 import type { AuditInput } from '../../engine/governance/audit/index.js';
 import type { Action } from '../../engine/governance/index.js';
 import type { Clock } from '../../engine/kernel/index.js';
@@ -71,7 +70,6 @@ export function createBatchedCalls(deps: BatchedCallsDeps) {
    */
   async function execute(tx: DatabaseTransactionConnection, calls: readonly BatchedCall[]): Promise<readonly ToolCallResult[]> {
     if (calls.length === 0) return [];
-    await insertVerdicts(tx, calls.map(({ judgement }) => judgement.row));
     const rows: SettledAction[] = [];
     for (const { call, tool, input, hash, judged, judgement } of calls) {
       const { spec } = tool;
@@ -84,7 +82,8 @@ export function createBatchedCalls(deps: BatchedCallsDeps) {
       const fields = { status: 'succeeded' as const, verdictId: judgement.verdict.id, outputJson: JSON.stringify(checked.data ?? null), errorJson: null, costMinor: spec.cost(input) };
       rows.push({ ...newActionRow(call, input, hash, judged.context, new Date(clock.now()), fields), attempts: 1, latencyMs: performance.now() - started });
     }
-    const claimed = new Map((await insertSettledActions(tx, rows)).map((row) => [row.idempotencyKey, row.id]));
+    // The verdicts go in with their actions, after the tools ran: one statement, not two.
+    const claimed = new Map((await insertVerdictsAndSettledActions(tx, calls.map(({ judgement }) => judgement.row), rows)).map((row) => [row.idempotencyKey, row.id]));
     const taken = rows.filter((row) => !claimed.has(row.idempotencyKey)).map((row) => row.idempotencyKey);
     if (taken.length > 0) throw new BatchKeyTakenError(taken);
 

@@ -1,11 +1,10 @@
 import type { Logger } from 'pino';
 import type { DatabasePool } from 'slonik';
-import { appendStreamEvents } from '../../db/queries/stream-events.js';
-import { takeOutbox, type OutboxRow } from '../../db/queries/workflow-runs.js';
-import { isStreamEventType, type StreamEnvelope } from '../contracts/stream-events.js';
+import { relayOutbox } from '../../db/queries/workflow-runs.js';
+import { streamEventTypes, type StreamEnvelope, type StreamEventType } from '../contracts/stream-events.js';
 
 /**
- * Moves outbox rows into the live stream's log in one transaction (so each lands there
+ * Moves outbox rows into the live stream's log in one statement (so each lands there
  * exactly once), then broadcasts them. Steps write the outbox inside their own commit,
  * which is what makes a run's updates impossible to lose.
  */
@@ -23,21 +22,9 @@ export function createOutboxRelay(options: {
   let again = false;
 
   async function relayOnce(): Promise<number> {
-    const envelopes = await pool.transaction(async (tx) => {
-      const rows = [...(await takeOutbox(tx, batch))].sort((a, b) => a.id - b.id);
-      const out: StreamEnvelope[] = [];
-      for (const [orgUnitId, group] of groupByOrg(rows)) {
-        const events = group.filter((row) => isStreamEventType(row.topic));
-        const appended = await appendStreamEvents(tx, orgUnitId, events.map((row) => ({ type: row.topic, payloadJson: JSON.stringify(row.payload) })));
-        appended.forEach((event, index) => {
-          const row = events[index] as OutboxRow;
-          out.push({ orgUnitId, seq: event.seq, type: row.topic, payload: row.payload, at: event.createdAt.toISOString() });
-        });
-      }
-      return { out, taken: rows.length };
-    });
-    announce(envelopes.out);
-    return envelopes.taken;
+    const { taken, events } = await relayOutbox(pool, { limit: batch, streamTypes: streamEventTypes });
+    announce(events.map((e) => ({ orgUnitId: e.orgUnitId, seq: e.seq, type: e.type as StreamEventType, payload: e.payload, at: e.createdAt.toISOString() })));
+    return taken;
   }
 
   async function run(): Promise<void> {
@@ -59,14 +46,4 @@ export function createOutboxRelay(options: {
     },
     drain: () => running ?? Promise.resolve(),
   };
-}
-
-function groupByOrg(rows: readonly OutboxRow[]): Map<string, OutboxRow[]> {
-  const groups = new Map<string, OutboxRow[]>();
-  for (const row of [...rows].sort((a, b) => (a.org_unit_id < b.org_unit_id ? -1 : a.org_unit_id > b.org_unit_id ? 1 : a.id - b.id))) {
-    const group = groups.get(row.org_unit_id) ?? [];
-    group.push(row);
-    groups.set(row.org_unit_id, group);
-  }
-  return groups;
 }
