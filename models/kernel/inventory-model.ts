@@ -20,15 +20,19 @@ export function reorderPolicy(expectedDaily: tf.Tensor, leadTimeDays: tf.Tensor,
   }));
 }
 
-/** Per path and product: stock on hand, units on order and the day they arrive, demand lost, units sold. */
-export type Shelf = Readonly<{ stock: tf.Tensor; onOrder: tf.Tensor; arrivalDay: tf.Tensor; lost: tf.Tensor; sold: tf.Tensor }>;
+/**
+ * Per path and product: stock on hand, units on order and the day they arrive, units
+ * demanded and sold so far (demand lost is their difference, taken once at the end rather
+ * than added up each day).
+ */
+export type Shelf = Readonly<{ stock: tf.Tensor; onOrder: tf.Tensor; arrivalDay: tf.Tensor; demanded: tf.Tensor; sold: tf.Tensor }>;
 
 export function openShelf(stock: tf.Tensor, shape: [number, number, number]): Shelf {
   return tf.tidy(() => ({
     stock: tf.mul(tf.ones(shape), stock),
     onOrder: tf.zeros(shape),
     arrivalDay: tf.fill(shape, -1),
-    lost: tf.zeros(shape),
+    demanded: tf.zeros(shape),
     sold: tf.zeros(shape),
   }));
 }
@@ -59,13 +63,18 @@ export function shelfDay(shelf: Shelf, day: number, demanded: tf.Tensor, policy:
         stock,
         onOrder: tf.add(pending, ordered),
         arrivalDay: tf.add(shelf.arrivalDay, tf.mul(due, tf.sub(tf.add(leadTimeDays, day), shelf.arrivalDay))),
-        lost: tf.add(shelf.lost, tf.sub(demanded, sales)),
+        demanded: tf.add(shelf.demanded, demanded),
         sold: tf.add(shelf.sold, sales),
       },
       sales,
       reorderSpend: tf.sum(tf.mul(ordered, unitCost), 2),
     };
   });
+}
+
+/** Demand lost per path and product: demanded but not sold. */
+export function lostDemand(shelf: Shelf): tf.Tensor {
+  return tf.sub(shelf.demanded, shelf.sold);
 }
 
 /** Products that lost at least half a unit of demand, per path: all of them and those in `scope` [sc, 1, n]. */

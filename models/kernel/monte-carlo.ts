@@ -4,7 +4,7 @@ import type { NoiseBlock } from '../noise/noise-block.js';
 import { commissionOfDay, rootStreamLifted } from './creator-model.js';
 import { adLift, poissonUnits } from './demand-model.js';
 import { dailyFraudLoss } from './fraud-model.js';
-import { openShelf, reorderPolicy, shelfDay, stockoutCounts, type ReorderPolicy, type Shelf } from './inventory-model.js';
+import { lostDemand, openShelf, reorderPolicy, shelfDay, stockoutCounts, type ReorderPolicy, type Shelf } from './inventory-model.js';
 import { cumulativeMatrix, dailyRefunds, moved, payoutMatrix, processingFees, recentMeanMatrix, shiftMatrix, shortestRunway, spreadMatrix } from './payout-model.js';
 import { demandScale } from './pricing-model.js';
 
@@ -84,7 +84,8 @@ function prepare(request: KernelRequest, noise: NoiseBlock, shape: Shape): Fixed
     const lift = tf.tensor3d(concat(streamTables.map((t) => t.lift)), [streamTables.length, shape.days, n]);
     const tableOf = tf.tensor1d(scenarios.map((s) => s.streamTable), 'int32');
     // The reorder policy follows the scenario's expected daily demand, averaged over the days.
-    const meanLift = tf.gather(tf.mean(lift, 1), tableOf);
+    // One table (the common case) broadcasts; gathering it for every scenario is slow.
+    const meanLift = streamTables.length === 1 ? tf.mean(lift, 1) : tf.gather(tf.mean(lift, 1), tableOf);
     const expectedDaily = tf.mul(tf.mul(scale, tf.mul(tf.mean(season), tf.mean(lifted, 1, true))), tf.add(1, meanLift));
     const unitCost = vector(products.unitCostMinor);
     const leadTime = vector(products.leadTimeDays);
@@ -175,7 +176,8 @@ function settle(request: KernelRequest, noise: NoiseBlock, fixed: Fixed, shelf: 
 
   // [paths, days]
   const byPath = (t: tf.Tensor) => tf.reshape(tf.transpose(t, [1, 2, 0]), [paths, days]);
-  const perScenario = (t: tf.Tensor) => tf.reshape(tf.tile(tf.expandDims(t, 1), [1, samples, 1]), [paths, days]);
+  // One sample per scenario (a sweep) needs no copying: the paths are the scenarios.
+  const perScenario = (t: tf.Tensor) => (samples === 1 ? t : tf.reshape(tf.tile(tf.expandDims(t, 1), [1, samples, 1]), [paths, days]));
   const settlement = shiftMatrix(days, constants.settlementDays);
   const outflow = tf.addN([
     moved(byPath(fees), settlement),
@@ -188,6 +190,7 @@ function settle(request: KernelRequest, noise: NoiseBlock, fixed: Fixed, shelf: 
   const cash = tf.add(constants.cashMinor, moved(tf.sub(moved(byPath(revenue), settlement), outflow), cumulativeMatrix(days)));
 
   const total = (t: tf.Tensor) => tf.reshape(tf.sum(t, 0), [paths]);
+  const lost = lostDemand(shelf);
   return {
     revenueMinor: total(revenue),
     units: total(units),
@@ -195,19 +198,19 @@ function settle(request: KernelRequest, noise: NoiseBlock, fixed: Fixed, shelf: 
     refundsMinor: total(refunds),
     fraudLossMinor: total(fraud),
     commissionsMinor: total(commissions),
-    adSpendMinor: tf.reshape(tf.tile(tf.sum(adSpend, 1, true), [1, samples]), [paths]),
+    adSpendMinor: samples === 1 ? tf.sum(adSpend, 1) : tf.reshape(tf.tile(tf.sum(adSpend, 1, true), [1, samples]), [paths]),
     reorderSpendMinor: total(reorderSpend),
     feesMinor: tf.add(total(fees), total(chargebackFees)),
-    ...stockoutTotals(shelf, fixed),
-    lostUnits: tf.sum(shelf.lost, 2),
+    ...stockoutTotals(lost, fixed),
+    lostUnits: tf.sum(lost, 2),
     endCashMinor: tf.slice(cash, [0, days - 1], [-1, 1]),
     minCashMinor: tf.min(cash, 1),
     runwayDays: shortestRunway(cash, moved(outflow, recentMeanMatrix(days)), constants.runwayCapDays),
   };
 }
 
-function stockoutTotals(shelf: Shelf, fixed: Fixed): { stockouts: tf.Tensor; scopeStockouts: tf.Tensor } {
-  const counts = stockoutCounts(shelf.lost, fixed.scope);
+function stockoutTotals(lost: tf.Tensor, fixed: Fixed): { stockouts: tf.Tensor; scopeStockouts: tf.Tensor } {
+  const counts = stockoutCounts(lost, fixed.scope);
   return { stockouts: counts.all, scopeStockouts: counts.scoped };
 }
 
