@@ -8,6 +8,8 @@
 
 CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON events
   FOR EACH ROW EXECUTE FUNCTION bos_reject_change();
+CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
+  FOR EACH STATEMENT EXECUTE FUNCTION bos_reject_change();
 
 CREATE TABLE sales_daily (
   org_unit_id     text NOT NULL REFERENCES org_units(id),
@@ -126,4 +128,5 @@ DROP FUNCTION bos_roll_up_sales();
 DROP INDEX events_order_ref_idx;
 DROP TABLE claims_daily;
 DROP TABLE sales_daily;
+DROP TRIGGER events_no_truncate ON events;
 DROP TRIGGER events_append_only ON events;

@@ -74,6 +74,8 @@ describe('sales by SKU', () => {
 
   it('keeps events append-only, so the rollups never miss a change', async () => {
     await expect(db.pool.query(sql.unsafe`DELETE FROM events WHERE org_unit_id = ${org}`)).rejects.toThrow(/append-only/);
+    await expect(db.pool.query(sql.unsafe`UPDATE events SET payload = '{}' WHERE org_unit_id = ${org}`)).rejects.toThrow(/append-only/);
+    await expect(db.pool.query(sql.unsafe`TRUNCATE events CASCADE`)).rejects.toThrow(/append-only/);
     expect(await salesOfTheWeek('2026-04-08')).toHaveLength(4);
   });
 });
