@@ -166,9 +166,7 @@ export function createAuditWriter(pool: DatabasePool, options: AuditWriterOption
       // Chained after this writer's guess at the head in one round trip when the guess holds,
       // else after the head read under its lock. The head after this write is the next
       // guess: should the caller roll back, it is wrong, and a wrong guess costs only a retry.
-      const guess = expectedHeads.get(orgUnitId);
-      const guessed = guess ? chainDrafts(guess, drafts) : undefined;
-      const written = guess && guessed && (await appendAuditRowsIfHead(tx, { orgUnitId, from: guess, to: guessed.head, rows: guessed.rows })) ? guessed : await writeDrafts(tx, orgUnitId, drafts);
+      const written = (await writeAfterGuess(tx, orgUnitId, drafts, expectedHeads.get(orgUnitId))) ?? (await writeDrafts(tx, orgUnitId, drafts));
       expectedHeads.set(orgUnitId, written.head);
       counters.inTransaction += written.rows.length;
       return written.rows.map((row) => ({ seq: row.seq, hash: row.hash, at }));
@@ -183,6 +181,13 @@ export function createAuditWriter(pool: DatabasePool, options: AuditWriterOption
 
     stats: () => ({ ...counters }),
   };
+}
+
+/** Chains the drafts after `guess` and writes them if the head is still there; undefined when it is not. */
+async function writeAfterGuess(tx: DatabaseTransactionConnection, orgUnitId: string, drafts: readonly AuditDraft[], guess: ChainMark | undefined) {
+  if (!guess) return undefined;
+  const chained = chainDrafts(guess, drafts);
+  return (await appendAuditRowsIfHead(tx, { orgUnitId, from: guess, to: chained.head, rows: chained.rows })) ? chained : undefined;
 }
 
 /** Inside a transaction: locks the head, chains the drafts after it and writes them. */
