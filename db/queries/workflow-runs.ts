@@ -351,8 +351,9 @@ export async function relayOutbox(
       SELECT org_unit_id, topic, payload, row_number() OVER (PARTITION BY org_unit_id ORDER BY id) AS ordinal
         FROM taken WHERE topic = ANY(${sql.array([...args.streamTypes], 'text')})
     ), locked AS (
-      -- Org units locked in id order, as the stream's other writers lock them.
-      SELECT id FROM org_units WHERE id IN (SELECT org_unit_id FROM streamed) ORDER BY id FOR UPDATE
+      -- Org units locked in id order, and no harder than the UPDATE below would: FOR UPDATE
+      -- would also wait on every transaction that inserted a row referring to the org unit.
+      SELECT id FROM org_units WHERE id IN (SELECT org_unit_id FROM streamed) ORDER BY id FOR NO KEY UPDATE
     ), reserved AS (
       UPDATE org_units u SET stream_seq = u.stream_seq + c.n
         FROM (SELECT org_unit_id, count(*) AS n FROM streamed GROUP BY 1) c
