@@ -37,6 +37,10 @@ CREATE INDEX events_order_ref_idx ON events (org_unit_id, (payload ->> 'orderId'
 
 CREATE FUNCTION bos_roll_up_sales() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  -- Most events are neither orders nor claims: nothing to roll up.
+  IF NOT EXISTS (SELECT 1 FROM new_events WHERE type IN ('order.placed', 'order.refunded', 'chargeback.received')) THEN
+    RETURN NULL;
+  END IF;
   -- Sorted upserts: concurrent statements lock shared rows in one order and cannot deadlock.
   INSERT INTO sales_daily AS s (org_unit_id, day, sku, orders, units)
   SELECT org_unit_id, (occurred_at AT TIME ZONE 'UTC')::date, payload ->> 'sku', count(*), sum((payload ->> 'quantity')::bigint)
