@@ -1,4 +1,4 @@
-import { sql, type CommonQueryMethods, type FragmentSqlToken } from 'slonik';
+import { sql, type CommonQueryMethods } from 'slonik';
 import { z } from 'zod';
 import { insertVerdictsStatement, type NewVerdict } from './verdicts.js';
 
@@ -81,30 +81,20 @@ export async function insertAction(db: CommonQueryMethods, args: NewAction): Pro
 export type SettledAction = NewAction & { attempts: number; latencyMs: number };
 
 /**
- * Many rows in one statement; the keys already taken are left out of what comes back, so
- * the caller sees which of its calls lost their key to someone else.
- */
-export async function insertSettledActions(db: CommonQueryMethods, rows: readonly SettledAction[]): Promise<readonly { id: string; idempotencyKey: string }[]> {
-  return insertSettled(db, rows, sql.fragment``);
-}
-
-/**
  * Verdicts and the settled actions judged by them, in one statement: the verdicts go in
- * first (an action refers to its verdict), then each action whose key is new.
+ * first (an action refers to its verdict), then each action whose key is new. The keys
+ * already taken are left out of what comes back, so the caller sees which of its calls
+ * lost their key to someone else.
  */
 export async function insertVerdictsAndSettledActions(
   db: CommonQueryMethods,
   verdicts: readonly NewVerdict[],
   rows: readonly SettledAction[],
 ): Promise<readonly { id: string; idempotencyKey: string }[]> {
-  if (verdicts.length === 0) return insertSettledActions(db, rows);
-  return insertSettled(db, rows, sql.fragment`WITH verdicts_in AS (${insertVerdictsStatement(verdicts)})`);
-}
-
-async function insertSettled(db: CommonQueryMethods, rows: readonly SettledAction[], prefix: FragmentSqlToken): Promise<readonly { id: string; idempotencyKey: string }[]> {
   if (rows.length === 0) return [];
+  const withVerdicts = verdicts.length > 0 ? sql.fragment`WITH verdicts_in AS (${insertVerdictsStatement(verdicts)})` : sql.fragment``;
   const inserted = await db.any(sql.type(z.object({ id: z.string(), idempotency_key: z.string() }))`
-    ${prefix}
+    ${withVerdicts}
     INSERT INTO actions (org_unit_id, actor, actor_role, tool, mode, input, context, action_hash, idempotency_key, verdict_id,
                          status, output, error, attempts, latency_ms, cost_minor, workflow_run_id, step, created_at, completed_at)
     SELECT * FROM ${sql.unnest(

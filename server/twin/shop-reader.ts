@@ -7,8 +7,8 @@ import { latestCash, latestEventTime, listTwinCreators, listTwinProducts, payout
 import {
   maxDurationDays,
   modelNames,
-  noSales,
   modelParamsSchemas,
+  noSales,
   priorParams,
   type ModelName,
   type ModelParams,
@@ -116,8 +116,12 @@ async function recentSales(db: CommonQueryMethods, orgUnitId: string, start: num
   // Claims are read by the category of a product in the catalog; others have no category.
   const categoryOf = new Map(products.map((p) => [p.sku, p.category]));
   const refundsByCategory: Record<string, { orders: number; refunds: number }> = {};
+  let orders = 0;
+  let units = 0;
   let chargebacks = 0;
   for (const row of bySku) {
+    orders += row.orders;
+    units += row.units;
     const category = categoryOf.get(row.sku);
     if (category === undefined) continue;
     const sums = (refundsByCategory[category] ??= { orders: 0, refunds: 0 });
@@ -128,8 +132,8 @@ async function recentSales(db: CommonQueryMethods, orgUnitId: string, start: num
   return {
     windowDays: Math.min(priorWindowDays, traded),
     unitsBySku: Object.fromEntries(bySku.map((row) => [row.sku, row.units])),
-    orders: bySku.reduce((sum, row) => sum + row.orders, 0),
-    units: bySku.reduce((sum, row) => sum + row.units, 0),
+    orders,
+    units,
     refundsByCategory,
     chargebacks,
   };
