@@ -1,21 +1,13 @@
-import { CommanderError } from 'commander';
 import { DatabaseError, translateDatabaseError } from '../../db/errors.js';
 import { DataDirLockedError } from '../../db/embedded/data-dir-lock.js';
 import { DataDirDamagedError } from '../../db/embedded/embedded-postgres.js';
-import { ConfigError } from '../config/config.js';
 import { AppError } from '../errors/catalog.js';
+import { CliError } from './cli-error.js';
+import { describeUsageFailure, exitCodes, type Failure } from './usage-failure.js';
 
-/** 2: the invocation is wrong (a flag, an argument, the environment); 1: it failed while running. */
-export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const;
-export type ExitCode = (typeof exitCodes)[keyof typeof exitCodes];
-
-/** An expected runtime failure with a message that says it all: exit 1, no stack. */
-export class CliError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CliError';
-  }
-}
+// Its own surface as before; commands import these from the modules that do not load the database drivers.
+export { CliError } from './cli-error.js';
+export { exitCodes, type ExitCode, type Failure } from './usage-failure.js';
 
 /** Failures whose message tells the operator what to do; a stack trace would only hide it. */
 const expectedFailures = [DataDirLockedError, DataDirDamagedError, CliError, AppError] as const;
@@ -24,18 +16,13 @@ function isExpectedFailure(error: unknown): error is Error {
   return expectedFailures.some((kind) => error instanceof kind);
 }
 
-export type Failure = { exitCode: ExitCode; message?: string };
-
 /**
  * Turns anything a command threw into an exit code and the text to show. Expected failures
  * get their message only; a stack trace is kept for what must be a bug.
  */
 export function describeFailure(error: unknown): Failure {
-  // commander has already printed its message (or the help it was asked for).
-  if (error instanceof CommanderError) return { exitCode: error.exitCode === 0 ? exitCodes.ok : exitCodes.usage };
-  if (error instanceof ConfigError) {
-    return { exitCode: exitCodes.usage, message: `error: ${error.message}\nFix the environment variable(s) named above and try again.` };
-  }
+  const usage = describeUsageFailure(error);
+  if (usage) return usage;
   if (isExpectedFailure(error)) return { exitCode: exitCodes.failure, message: `error: ${error.message}` };
   if (error instanceof Error && (error as NodeJS.ErrnoException).syscall === 'listen') {
     return { exitCode: exitCodes.failure, message: `error: cannot listen (${error.message}); set PORT or HOST to a free address` };

@@ -9,8 +9,12 @@ import { registerTokenCommands } from './commands/token.js';
 import { registerTwinCommands } from './commands/twin.js';
 import { registerWorldCommands } from './commands/world.js';
 import type { CliContext } from './context.js';
-import { describeFailure, type ExitCode } from './failures.js';
+import { describeUsageFailure, type ExitCode } from './usage-failure.js';
 
+/**
+ * The commands, with their flags. Each command loads what it runs (the database, the app, the
+ * engine) only in its action, so parsing, help and usage errors stay quick.
+ */
 export function buildProgram(context: CliContext): Command {
   const program = new Command('bos')
     .description('Business OS: runs a live-shopping business under verifiable governance')
@@ -41,7 +45,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     await buildProgram(context).parseAsync(argv);
     return 0;
   } catch (error) {
-    const failure = describeFailure(error);
+    // Only a failure while running loads the rest of the catalog, and with it the database drivers.
+    const failure = describeUsageFailure(error) ?? (await import('./failures.js')).describeFailure(error);
     if (failure.message) context.writeErr(`${failure.message}\n`);
     return failure.exitCode;
   }

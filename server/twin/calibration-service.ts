@@ -16,6 +16,7 @@ import {
 } from '../../engine/twin/index.js';
 import type { CalibrationRunDto, CalibrationStatusDto } from '../contracts/twin.js';
 import { AppError, validationFailed } from '../errors/catalog.js';
+import { calibrationLimits, type CalibrateInput } from './calibration-limits.js';
 import { readShop } from './shop-reader.js';
 import type { TwinService } from './twin-service.js';
 
@@ -25,8 +26,6 @@ import type { TwinService } from './twin-service.js';
  * error, and keeps a revenue forecast to compare with what then happens (predictions).
  * Also where each model's parameters come from, and how forecasts have done.
  */
-export type CalibrateInput = Readonly<{ days: number; holdoutDays: number }>;
-
 export type CalibrationService = Readonly<{
   status(orgUnitId: string): Promise<CalibrationStatusDto>;
   calibrate(requestedBy: string, orgUnitId: string, input: CalibrateInput): Promise<CalibrationRunDto>;
@@ -36,8 +35,6 @@ export type CalibrationService = Readonly<{
 
 export type CalibrationServiceDeps = Readonly<{ pool: DatabasePool; fitter: ModelFitter; twin: Pick<TwinService, 'simulate'>; clock: Clock }>;
 
-export const calibrationLimits = { minDays: minTrainingDays + 1, maxDays: 365, minHoldoutDays: 1, maxHoldoutDays: 28 } as const;
-export const defaultCalibration: CalibrateInput = { days: 60, holdoutDays: 7 };
 
 /** Revenue forecasts a shop's accuracy figures are taken over (the most recent). */
 const accuracyWindow = 100;

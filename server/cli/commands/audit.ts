@@ -2,14 +2,11 @@ import { finished } from 'node:stream/promises';
 import { open, readFile, rm, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { DatabasePool } from 'slonik';
-import { findOrgUnit } from '../../../db/queries/org-units.js';
-import { AuditExportFormatError, formatCheckpoint, parseCheckpoint, type AuditCheckpoint, type ChainMark } from '../../../engine/governance/audit/index.js';
-import { AuditChainBrokenError } from '../../governance/audit-errors.js';
-import { exportAuditChain } from '../../governance/audit-export.js';
-import { verifyAuditChain, type AuditVerifyResult } from '../../governance/audit-verify.js';
+import type { AuditCheckpoint, ChainMark } from '../../../engine/governance/audit/index.js';
+import type { AuditVerifyResult } from '../../governance/audit-verify.js';
+import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { withDatabase } from '../database.js';
-import { CliError } from '../failures.js';
 import { orgUnitId } from '../options.js';
 
 type VerifyFlags = { org: string; deep?: boolean; checkpoint?: string; json?: boolean };
@@ -56,6 +53,7 @@ export function defaultCheckpointFile(out: string): string {
 }
 
 async function requireOrgUnit(pool: DatabasePool, id: string): Promise<void> {
+  const { findOrgUnit } = await import('../../../db/queries/org-units.js');
   if (!(await findOrgUnit(pool, id))) throw new CliError(`the org unit ${id} does not exist`);
 }
 
@@ -64,6 +62,7 @@ export async function runAuditVerify(
   pool: DatabasePool,
   flags: { org: string; deep?: boolean; checkpoints?: readonly ChainMark[] },
 ): Promise<AuditVerifyResult> {
+  const { verifyAuditChain } = await import('../../governance/audit-verify.js');
   await requireOrgUnit(pool, flags.org);
   context.progress(`Verifying the audit chain of ${flags.org}`);
   return verifyAuditChain(pool, flags.org, {
@@ -97,6 +96,9 @@ export async function runAuditExport(
   /** Reports a bad invocation (exit 2) and does not return. */
   usageError: (message: string) => never,
 ): Promise<AuditExportResult> {
+  const { formatCheckpoint } = await import('../../../engine/governance/audit/index.js');
+  const { AuditChainBrokenError } = await import('../../governance/audit-errors.js');
+  const { exportAuditChain } = await import('../../governance/audit-export.js');
   await requireOrgUnit(pool, flags.org);
   // 'wx': an earlier export (or anything else) at that path is never overwritten.
   const file = await openNew(flags.out, usageError);
@@ -141,6 +143,7 @@ async function openNew(file: string, usageError: (message: string) => never) {
 }
 
 async function readCheckpointMark(file: string, org: string, command: Command): Promise<ChainMark> {
+  const { AuditExportFormatError, parseCheckpoint } = await import('../../../engine/governance/audit/index.js');
   let checkpoint: AuditCheckpoint;
   try {
     checkpoint = parseCheckpoint(await readFile(file, 'utf8'));

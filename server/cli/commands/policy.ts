@@ -1,17 +1,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import {
-  builtinPolicies,
-  formatPolicyTestReport,
-  loadPolicyTestSuite,
-  runPolicyTests,
-  type PolicyTestReport,
-  type SuiteFile,
-  type SuiteProblem,
-} from '../../../engine/governance/index.js';
+import type { PolicyTestReport, SuiteFile, SuiteProblem } from '../../../engine/governance/index.js';
+import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
-import { CliError } from '../failures.js';
 
 type TestFlags = { builtins?: boolean; json?: boolean };
 
@@ -28,7 +20,9 @@ export function registerPolicyCommands(program: Command, context: CliContext): v
     .addHelpText('after', '\nPrints PASS or FAIL per case, then the totals. Exits 1 if any case fails or any file is malformed.')
     .action(async (dir: string, flags: TestFlags, command: Command) => {
       const files = await readSuiteFiles(dir, command);
-      const outcome = runPolicyTestSuite(files, flags.builtins === true);
+      // The policy engine (with its expression library) loads only once there are files to test.
+      const { formatPolicyTestReport } = await import('../../../engine/governance/index.js');
+      const outcome = await runPolicyTestSuite(files, flags.builtins === true);
       if (outcome.totals.total === 0 && outcome.problems.length === 0) {
         command.error(`error: ${dir} holds no test cases (*.json)`, { exitCode: 2 });
       }
@@ -49,7 +43,8 @@ export function registerPolicyCommands(program: Command, context: CliContext): v
 }
 
 /** The suite's result; `ok` only when every case passed and every file was well formed. */
-export function runPolicyTestSuite(files: readonly SuiteFile[], withBuiltins: boolean): PolicyTestOutcome {
+export async function runPolicyTestSuite(files: readonly SuiteFile[], withBuiltins: boolean): Promise<PolicyTestOutcome> {
+  const { builtinPolicies, loadPolicyTestSuite, runPolicyTests } = await import('../../../engine/governance/index.js');
   const suite = loadPolicyTestSuite(files);
   const report = runPolicyTests([...(withBuiltins ? builtinPolicies : []), ...suite.policies], suite.cases);
   return { ...report, ok: report.ok && suite.problems.length === 0, problems: suite.problems };

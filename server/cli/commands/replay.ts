@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import type { CommonQueryMethods } from 'slonik';
 import type { WorkflowCatalog } from '../../../engine/workflows/index.js';
-import { replayRun, type RunReplay } from '../../workflows/replay-run.js';
-import { loadWorkflowCatalog } from '../../workflows/workflow-catalog.js';
+import type { RunReplay } from '../../workflows/replay-run.js';
+import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { withDatabase } from '../database.js';
-import { CliError } from '../failures.js';
 import { orgUnitId, uuid } from '../options.js';
 
 type ReplayFlags = { org: string; json?: boolean };
@@ -19,6 +18,7 @@ export function registerReplayCommand(program: Command, context: CliContext): vo
     .option('--json', 'print the report as one JSON document')
     .addHelpText('after', '\nExits 0 when the run replays clean, 1 at a divergence (the step, what was recorded and what was produced).')
     .action(async (runId: string, flags: ReplayFlags) => {
+      const { loadWorkflowCatalog } = await import('../../workflows/workflow-catalog.js');
       const { catalog } = await loadWorkflowCatalog(context.config().workflows.modules);
       await withDatabase(context, (database) => runReplay(context, database.pool, catalog, runId, flags));
     });
@@ -26,6 +26,7 @@ export function registerReplayCommand(program: Command, context: CliContext): vo
 
 /** Replays, prints the report, and fails (exit 1) at a divergence. */
 export async function runReplay(context: CliContext, pool: CommonQueryMethods, catalog: WorkflowCatalog, runId: string, flags: ReplayFlags): Promise<RunReplay> {
+  const { replayRun } = await import('../../workflows/replay-run.js');
   const report = await replayRun(pool, catalog, flags.org, runId);
   if (flags.json) context.printJson(report);
   else printReport(context, report);

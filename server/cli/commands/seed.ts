@@ -1,10 +1,7 @@
 import type { Command } from 'commander';
 import type { DatabasePool } from 'slonik';
-import { countCatalog, importCatalog, type CatalogCount, type CatalogImportResult } from '../../../db/queries/catalog.js';
-import { findOrgUnit, upsertOrgUnit } from '../../../db/queries/org-units.js';
+import type { CatalogCount, CatalogImportResult } from '../../../db/queries/catalog.js';
 import { roles } from '../../../engine/kernel/index.js';
-import { generateCatalog } from '../../../engine/world/index.js';
-import { createApiToken } from '../../auth/token-service.js';
 import type { IssuedTokenDto } from '../../contracts/org-units.js';
 import type { CliContext } from '../context.js';
 import { applyMigrations, withDatabase } from '../database.js';
@@ -38,6 +35,10 @@ export async function seedOrgUnit(
   options: SeedOptions,
   deps: { now: number; progress: (line: string) => void },
 ): Promise<SeedResult> {
+  const { generateCatalog } = await import('../../../engine/world/index.js');
+  const { countCatalog, importCatalog } = await import('../../../db/queries/catalog.js');
+  const { upsertOrgUnit } = await import('../../../db/queries/org-units.js');
+  const { createApiToken } = await import('../../auth/token-service.js');
   const catalog = generateCatalog({ seed: options.seed, products: options.products, creators: options.creators });
   deps.progress(`Seeding ${options.orgUnitId}: ${options.products} products and ${options.creators} creators from seed ${options.seed}`);
   const seeded = await pool.transaction(async (tx) => {
@@ -64,6 +65,7 @@ export async function seedOrgUnit(
 
 /** What `start` does on a fresh database, so `npm start` alone gives a shop to look at. */
 export async function seedDefaultOrgUnitIfMissing(context: CliContext, pool: DatabasePool): Promise<SeedResult | undefined> {
+  const { findOrgUnit } = await import('../../../db/queries/org-units.js');
   if (await findOrgUnit(pool, defaultOrgUnit.id)) return undefined;
   const result = await seedOrgUnit(pool, defaultSeedOptions, { now: context.now(), progress: context.progress });
   printSeedResult(context, result);

@@ -1,9 +1,6 @@
 import type { Command } from 'commander';
-import { startServer } from '../../main.js';
 import type { CliContext } from '../context.js';
 import { describeDatabase } from '../database.js';
-import { warmTwin } from '../../twin/warm-twin.js';
-import { startLiveWorld } from '../../world/live-world.js';
 import { defaultOrgUnit, seedDefaultOrgUnitIfMissing } from './seed.js';
 import { worldSeed, worldSpeed, type WorldSpeed } from './world.js';
 
@@ -22,6 +19,7 @@ export function registerStartCommand(program: Command, context: CliContext): voi
     )
     .action(async (flags: { seed: boolean; world: boolean; worldSpeed: WorldSpeed; worldSeed: string }) => {
       const config = context.config();
+      const { startServer } = await import('../../main.js');
       context.progress(`Starting Business OS. ${describeDatabase(config.database)}`);
       let shop = '';
       const server = await startServer(config, {
@@ -30,6 +28,8 @@ export function registerStartCommand(program: Command, context: CliContext): voi
         ...(flags.world
           ? {
               async alongside(built, database, logger) {
+                const { startLiveWorld } = await import('../../world/live-world.js');
+                const { warmTwin } = await import('../../twin/warm-twin.js');
                 const runner = await startLiveWorld({
                   pool: database.pool,
                   ingestion: built.ingestion,

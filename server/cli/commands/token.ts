@@ -1,10 +1,8 @@
 import { Option, type Command } from 'commander';
-import { findOrgUnit } from '../../../db/queries/org-units.js';
 import { roles, type Role } from '../../../engine/kernel/index.js';
-import { createApiToken } from '../../auth/token-service.js';
+import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { withDatabase } from '../database.js';
-import { CliError } from '../failures.js';
 import { orgUnitId, text, wholeNumber } from '../options.js';
 
 type CreateFlags = { org: string; role: Role; name: string; label?: string; expiresInDays?: number; json?: boolean };
@@ -22,6 +20,8 @@ export function registerTokenCommands(program: Command, context: CliContext): vo
     .option('--json', 'print the result as one JSON document')
     .addHelpText('after', '\nOnly the token goes to stdout, so `TOKEN=$(bos token create ...)` works; it is shown once.')
     .action(async (flags: CreateFlags) => {
+      const { findOrgUnit } = await import('../../../db/queries/org-units.js');
+      const { createApiToken } = await import('../../auth/token-service.js');
       const issued = await withDatabase(context, async (database) => {
         if (!(await findOrgUnit(database.pool, flags.org))) {
           throw new CliError(`the org unit ${flags.org} does not exist; create it with \`bos seed --org ${flags.org}\``);

@@ -1,13 +1,12 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { findOrgUnit } from '../../../db/queries/org-units.js';
-import { upsertPrincipal } from '../../../db/queries/principals.js';
-import { maxDurationDays, payoutFrequencies, type PayoutFrequency, type ScenarioChanges } from '../../../engine/twin/index.js';
+import type { ScenarioChanges } from '../../../engine/twin/index.js';
+import { maxDurationDays, payoutFrequencies, type PayoutFrequency } from '../../../engine/twin/scenario.js';
 import type { BuiltApp } from '../../app.js';
 import type { CalibrationRunDto, CalibrationStatusDto, SimulationDto } from '../../contracts/twin.js';
-import { calibrationLimits, defaultCalibration } from '../../twin/calibration-service.js';
+import { calibrationLimits, defaultCalibration } from '../../twin/calibration-limits.js';
+import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { applyMigrations, withApp, withDatabase } from '../database.js';
-import { CliError } from '../failures.js';
 import { orgUnitId, text, wholeNumber } from '../options.js';
 import { defaultOrgUnit } from './seed.js';
 
@@ -88,6 +87,8 @@ export function registerTwinCommands(program: Command, context: CliContext): voi
 
 /** The app, built but not listening, with the twin's worker pool; closed (pool included) when the work is done. */
 async function withTwin<T>(context: CliContext, orgUnit: string, work: (built: BuiltApp, actor: string) => Promise<T>): Promise<T> {
+  const { findOrgUnit } = await import('../../../db/queries/org-units.js');
+  const { upsertPrincipal } = await import('../../../db/queries/principals.js');
   return withDatabase(context, async (database) => {
     await applyMigrations(context, database);
     if (!(await findOrgUnit(database.pool, orgUnit))) throw new CliError(`Org unit ${orgUnit} was not found: create it with \`bos seed\` or \`bos world run\``);

@@ -1,23 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { findOrgUnit } from '../../../db/queries/org-units.js';
-import { generateCatalog } from '../../../engine/world/index.js';
-import {
-  apiLevers,
-  createShopClient,
-  createWorld,
-  createWorldRunner,
-  defaultCatalogSeed,
-  defaultPayoutEveryDays,
-  httpSink,
-  summariseRun,
-  type World,
-  type WorldDayReport,
-  type WorldRunSummary,
-} from '../../world/index.js';
-import { inProcessShop } from '../../world/live-world.js';
+import type { createWorldRunner, World, WorldDayReport, WorldRunSummary } from '../../world/index.js';
+import { defaultCatalogSeed, defaultPayoutEveryDays } from '../../world/world-defaults.js';
+import { CliError } from '../cli-error.js';
 import type { CliContext } from '../context.js';
 import { applyMigrations, withApp, withDatabase } from '../database.js';
-import { CliError } from '../failures.js';
 import { orgUnitId, text, wholeNumber } from '../options.js';
 import { defaultOrgUnit, defaultSeedOptions, printSeedResult, seedOrgUnit, type SeedResult } from './seed.js';
 
@@ -95,6 +81,8 @@ export function registerWorldCommands(program: Command, context: CliContext): vo
         command.error(flags.url === undefined ? "error: option '--token <token>' needs --url" : "error: option '--url <url>' needs --token", { exitCode: 2 });
       }
       const startDate = flags.start ?? new Date(context.now() - flags.days * dayMs).toISOString().slice(0, 10);
+      const { generateCatalog } = await import('../../../engine/world/index.js');
+      const { createWorld } = await import('../../world/index.js');
       const world = createWorld({ seed: flags.seed, catalog: generateCatalog({ seed: flags.catalogSeed }) });
       const { summary, orgUnit, seeded } = flags.url !== undefined && flags.token !== undefined
         ? await runOverHttp(context, world, { ...flags, url: flags.url, token: flags.token, startDate })
@@ -112,6 +100,8 @@ type RunArgs = WorldRunFlags & { startDate: string };
 type RunResult = { summary: WorldRunSummary; orgUnit: string; seeded?: SeedResult };
 
 async function runInProcess(context: CliContext, world: World, args: RunArgs): Promise<RunResult> {
+  const { findOrgUnit } = await import('../../../db/queries/org-units.js');
+  const { inProcessShop } = await import('../../world/live-world.js');
   const orgUnit = args.org ?? defaultOrgUnit.id;
   return withDatabase(context, async (database) => {
     await applyMigrations(context, database);
@@ -129,6 +119,7 @@ async function runInProcess(context: CliContext, world: World, args: RunArgs): P
 }
 
 async function runOverHttp(context: CliContext, world: World, args: RunArgs & { url: string; token: string }): Promise<RunResult> {
+  const { apiLevers, createShopClient, httpSink } = await import('../../world/index.js');
   const client = createShopClient({ url: args.url, token: args.token });
   const orgUnit = await client.orgUnitId();
   if (args.org !== undefined && args.org !== orgUnit) throw new CliError(`the token belongs to org unit ${orgUnit}, not ${args.org}`);
@@ -146,6 +137,7 @@ async function drive(
   args: RunArgs,
   parts: Pick<Parameters<typeof createWorldRunner>[0], 'levers' | 'sink'>,
 ): Promise<WorldRunSummary> {
+  const { createWorldRunner, summariseRun } = await import('../../world/index.js');
   const runner = createWorldRunner({ world, ...parts, startDate: args.startDate, days: args.days, msPerDay: args.speed === 'max' ? 0 : 1000 / args.speed });
   const reports: WorldDayReport[] = [];
   const speed = args.speed === 'max' ? 'as fast as possible' : `${args.speed} simulated day(s) per second`;
