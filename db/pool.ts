@@ -4,6 +4,7 @@ import {
   createPool,
   SchemaValidationError,
   sql, type DatabasePool, type Interceptor } from 'slonik';
+import { prepareMarkedStatements } from './prepared-statements.js';
 import { typeParsers } from './type-parsers.js';
 
 /** Rows are parsed by the schema given to `sql.type(schema)`; slonik does this only with this interceptor. */
@@ -38,6 +39,7 @@ function searchPathInterceptor(schema: string): Interceptor {
 }
 
 export async function createDatabasePool(url: string, options: PoolOptions): Promise<DatabasePool> {
+  prepareMarkedStatements();
   return createPool(url, {
     interceptors: options.searchPath ? [resultParser, searchPathInterceptor(options.searchPath)] : [resultParser],
     typeParsers: [...typeParsers],
@@ -45,9 +47,9 @@ export async function createDatabasePool(url: string, options: PoolOptions): Pro
     statementTimeout: options.statementTimeoutMs ?? 30_000,
     connectionTimeout: 10_000,
     idleTimeout: 30_000,
-    // Nothing sets session state through the pool (statements are unnamed; the tests' search
-    // path is set again on every acquisition), so slonik's DISCARD ALL after each use would
-    // only cost a round trip per query.
+    // Nothing sets session state through the pool (the tests' search path is set again on
+    // every acquisition), so slonik's DISCARD ALL after each use would only cost a round trip
+    // per query, and drop the prepared hot statements (db/prepared-statements.ts) with it.
     resetConnection: () => Promise.resolve(),
     // Retries would re-run non-idempotent statements; callers decide instead.
     queryRetryLimit: 0,

@@ -93,7 +93,7 @@ export async function insertVerdictsAndSettledActions(
 ): Promise<readonly { id: string; idempotencyKey: string }[]> {
   if (rows.length === 0) return [];
   const withVerdicts = verdicts.length > 0 ? sql.fragment`WITH verdicts_in AS (${insertVerdictsStatement(verdicts)})` : sql.fragment``;
-  const inserted = await db.any(sql.type(z.object({ id: z.string(), idempotency_key: z.string() }))`
+  const inserted = await db.any(sql.type(z.object({ id: z.string(), idempotency_key: z.string() }))`/* prepared */
     ${withVerdicts}
     INSERT INTO actions (org_unit_id, actor, actor_role, tool, mode, input, context, action_hash, idempotency_key, verdict_id,
                          status, output, error, attempts, latency_ms, cost_minor, workflow_run_id, step, created_at, completed_at)

@@ -136,7 +136,7 @@ export async function appendAuditRowsIfHead(
 ): Promise<boolean> {
   const { orgUnitId, from, to, rows } = args;
   if (rows.length === 0) return true;
-  const result = await db.one(sql.type(z.object({ moved: z.number().int(), inserted: z.number().int() }))`
+  const result = await db.one(sql.type(z.object({ moved: z.number().int(), inserted: z.number().int() }))`/* prepared */
     WITH moved AS (
       UPDATE audit_heads SET seq = ${to.seq}, hash = ${to.hash}
        WHERE org_unit_id = ${orgUnitId} AND seq = ${from.seq} AND hash = ${from.hash}
