@@ -130,7 +130,7 @@ export async function claimDueRuns(
   args: { owner: string; now: Date; leaseMs: number; limit: number },
 ): Promise<readonly RunRow[]> {
   const leaseUntil = new Date(args.now.getTime() + args.leaseMs);
-  return db.any(sql.type(runRow)`
+  return db.any(sql.type(runRow)`/* prepared */
     UPDATE workflow_runs r
        SET lease_owner = ${args.owner}, lease_expires_at = ${sql.timestamp(leaseUntil)},
            status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END
@@ -264,13 +264,16 @@ export async function commitSteps(db: CommonQueryMethods, owner: string, steps: 
   // One statement, one round trip: the runs locked in id order (as every multi-row writer
   // here locks them, so two batches never deadlock), the steps whose fence holds applied,
   // and the journal entries and outbox rows of those steps alone.
-  const updated = await db.anyFirst(sql.type(z.object({ id: z.string() }))`
+  const updated = await db.anyFirst(sql.type(z.object({ id: z.string() }))`/* prepared */
     WITH locked AS (
       SELECT id FROM workflow_runs WHERE id = ANY(${sql.array(steps.map((step) => step.runId), 'uuid')}) ORDER BY id FOR UPDATE
     ), updated AS (
       UPDATE workflow_runs r
          SET journal_length = r.journal_length + s.added, snapshot = s.snapshot, status = s.status, waiting_for = s.waiting_for,
-             wake_at = s.wake_at, error = s.error, completed_at = s.completed_at, updated_at = now(),
+             -- A run kept by its lease keeps its wake_at (past, so a successor takes it at once should
+             -- this process die): no indexed column changes, and the row is updated in place (HOT).
+             wake_at = CASE WHEN s.release THEN s.wake_at ELSE r.wake_at END,
+             error = s.error, completed_at = s.completed_at, updated_at = now(),
              lease_owner = CASE WHEN s.release THEN NULL ELSE r.lease_owner END,
              lease_expires_at = CASE WHEN s.release THEN NULL ELSE r.lease_expires_at END
         FROM ${sql.unnest(
@@ -341,7 +344,7 @@ export async function relayOutbox(
   db: CommonQueryMethods,
   args: { limit: number; streamTypes: readonly string[] },
 ): Promise<{ taken: number; events: readonly RelayedEvent[] }> {
-  const row = await db.one(sql.type(z.object({ taken: z.number().int(), events: z.array(relayedEvent) }))`
+  const row = await db.one(sql.type(z.object({ taken: z.number().int(), events: z.array(relayedEvent) }))`/* prepared */
     WITH taken AS (
       UPDATE outbox o SET published_at = now()
         FROM (SELECT id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ${args.limit} FOR UPDATE SKIP LOCKED) due

@@ -164,10 +164,16 @@ export function createAuditWriter(pool: DatabasePool, options: AuditWriterOption
       const drafts = inputs.map((input) => prepareAuditDraft(orgUnitId, input, at));
       if (drafts.length === 0) return [];
       // Chained after this writer's guess at the head in one round trip when the guess holds,
-      // else after the head read under its lock. The head after this write is the next
-      // guess: should the caller roll back, it is wrong, and a wrong guess costs only a retry.
-      const written = (await writeAfterGuess(tx, orgUnitId, drafts, expectedHeads.get(orgUnitId))) ?? (await writeDrafts(tx, orgUnitId, drafts));
-      expectedHeads.set(orgUnitId, written.head);
+      // else after the head read under its lock. The head this write leaves is the next guess
+      // as soon as the write is sent: a transaction appending meanwhile chains after this one
+      // (and waits for it to commit) instead of losing the compare to it. Should the caller
+      // roll back, the guess is wrong, and a wrong guess costs only a retry.
+      const guess = expectedHeads.get(orgUnitId);
+      const chained = guess && chainDrafts(guess, drafts);
+      if (chained) expectedHeads.set(orgUnitId, chained.head);
+      const written = chained && (await appendAuditRowsIfHead(tx, { orgUnitId, from: guess, to: chained.head, rows: chained.rows })) ? chained : await writeDrafts(tx, orgUnitId, drafts);
+      // Unless a later append here has already guessed past it.
+      if ((expectedHeads.get(orgUnitId)?.seq ?? -1) <= written.head.seq) expectedHeads.set(orgUnitId, written.head);
       counters.inTransaction += written.rows.length;
       return written.rows.map((row) => ({ seq: row.seq, hash: row.hash, at }));
     },

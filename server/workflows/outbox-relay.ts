@@ -15,9 +15,12 @@ export function createOutboxRelay(options: {
   announce: (envelopes: readonly StreamEnvelope[]) => void;
   logger: Pick<Logger, 'error'>;
   batch?: number;
+  /** The pause before another round when commits kept coming during one. */
+  spacingMs?: number;
 }): OutboxRelay {
   const { pool, announce, logger } = options;
   const batch = options.batch ?? 1_000;
+  const spacingMs = options.spacingMs ?? 10;
   let running: Promise<void> | undefined;
   let again = false;
 
@@ -35,6 +38,9 @@ export function createOutboxRelay(options: {
       } catch (error) {
         logger.error({ err: error }, 'workflows: the outbox relay failed; it retries on the next kick');
       }
+      // Under a stream of commits, a short pause lets the next round carry many of them: each
+      // round is a transaction of its own, and its WAL flush competes with the steps' commits.
+      if (again) await new Promise((resolve) => setTimeout(resolve, spacingMs));
     } while (again);
     running = undefined;
   }

@@ -58,6 +58,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
     const definition = catalog.version(run.workflow_id, run.definition_version);
     let length = run.journal_length;
     let state = run.snapshot as RunState | null;
+    /** The start's entries while they wait to commit with the first tool step (its group commit). */
+    let deferred: readonly JournalDraft[] = [];
 
     /** The commit a step makes, and the run as it stands once it is in. Pure: nothing changes until it commits. */
     function plan(entries: readonly JournalDraft[], next: RunState, step: Step | null, fired: readonly string[] = []): PlannedStep {
@@ -69,7 +71,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         runId: run.id,
         orgUnitId: run.org_unit_id,
         fromLength: length,
-        entries: entries.map((entry) => ({ kind: entry.kind, step: entry.step, payload: entry.payload })),
+        entries: [...deferred, ...entries].map((entry) => ({ kind: entry.kind, step: entry.step, payload: entry.payload })),
         snapshot: next,
         status,
         waitingFor,
@@ -89,6 +91,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
 
     function committed(planned: PlannedStep): DriveResult {
       length += planned.commit.entries.length;
+      deferred = [];
       state = planned.next;
       return planned.result;
     }
@@ -106,7 +109,7 @@ export function createRunExecutor(deps: RunExecutorDeps) {
           { kind: 'tool_result', step: pending.step, payload: { event: result.event, actionId: result.actionId } },
           { kind: 'state', step: null, payload: step.outcome },
         ],
-        applyStep({ ...current, machine: step.machine, pending: current.pending.slice(1), steps: current.steps + 1 }, step, run.id, length + 1, result.event.at),
+        applyStep({ ...current, machine: step.machine, pending: current.pending.slice(1), steps: current.steps + 1 }, step, run.id, length + deferred.length + 1, result.event.at),
         step,
       );
     }
@@ -121,12 +124,17 @@ export function createRunExecutor(deps: RunExecutorDeps) {
       if (!state) {
         const start: StartInput = { trigger: triggerOf(run), seed: run.id, at: clock.now() };
         const step = startMachine(definition, start);
-        const result = await commit(
-          [{ kind: 'event', step: null, payload: { start } }, { kind: 'state', step: null, payload: step.outcome }],
-          applyStep({ machine: step.machine, pending: [], timers: {}, steps: 0 }, step, run.id, length + 1, start.at),
-          step,
-        );
-        if (result.status !== 'running') return result;
+        const entries: JournalDraft[] = [{ kind: 'event', step: null, payload: { start } }, { kind: 'state', step: null, payload: step.outcome }];
+        const started = applyStep({ machine: step.machine, pending: [], timers: {}, steps: 0 }, step, run.id, length + 1, start.at);
+        if (step.outcome.status === 'active' && started.pending.length > 0 && Object.keys(started.timers).length === 0) {
+          // A run that starts with a tool call journals its start in that call's commit: one
+          // commit fewer, and nothing is lost if it never comes (the run starts again, the same way).
+          deferred = entries;
+          state = started;
+        } else {
+          const result = await commit(entries, started, step);
+          if (result.status !== 'running') return result;
+        }
       }
 
       for (;;) {
@@ -167,6 +175,8 @@ export function createRunExecutor(deps: RunExecutorDeps) {
           if (outcome.status !== 'running') return outcome;
           continue;
         }
+        // A call that goes one at a time happens after the start is on record.
+        if (deferred.length > 0 && (await commit([], current, null)).status === 'lost') return lost;
         const result = await callTool(run, next, autonomy);
         if ('unsettled' in result) {
           deps.logger.info({ runId: run.id, step: next.step, actionId: result.unsettled }, 'workflows: the tool call is still in progress; asking again shortly');

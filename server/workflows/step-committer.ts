@@ -37,7 +37,11 @@ type Waiting = Plain | Tool;
 export function createStepCommitter(options: {
   pool: DatabasePool;
   router: Pick<ToolRouter, 'executeBatched' | 'auditBatched'>;
-  /** Group commits in flight at once: each waits on the database most of its time, so a few overlap well. */
+  /**
+   * Group commits in flight at once. One by default: batches of one org unit take turns on
+   * its audit chain's head anyway, and a second in flight only splits the steps into smaller
+   * batches, each paying for its own statements and commit (measured: a fifth fewer steps/s).
+   */
   parallel?: number;
   owner: string;
   logger: Pick<Logger, 'warn'>;
@@ -47,7 +51,7 @@ export function createStepCommitter(options: {
 }): StepCommitter {
   const { pool, router, owner, logger } = options;
   const maxBatch = options.maxBatch ?? 256;
-  const parallel = options.parallel ?? 2;
+  const parallel = options.parallel ?? 1;
   const queue: Waiting[] = [];
   const running = new Set<Promise<void>>();
 

@@ -265,13 +265,14 @@ describe('the durable workflow runtime', () => {
       expect((await effects('approved')).map((row) => row.step)).toEqual([1, 2, 3]);
       const journal = await f.built.workflows.run(f.orgUnitId, id);
       expect(journal.journal.filter((entry) => entry.kind === 'approval')).toEqual([expect.objectContaining({ step: 'step2', payload: expect.objectContaining({ approvalId }) })]);
-      // Every step reaches the live stream through the outbox, committed with the step; the
-      // relay copies outbox rows to the stream after that commit, so the last one may trail.
+      // Every step reaches the live stream through the outbox, committed with the step (the
+      // start commits with the first tool call); the relay copies outbox rows to the stream
+      // after that commit, so the last one may trail.
       const streamed = async () =>
         f.db.pool.anyFirst(sql.type(z.object({ update: z.string() }))`
           SELECT (payload->>'status') || ':' || (payload->>'steps') AS update FROM stream_events
            WHERE org_unit_id = ${f.orgUnitId} AND type = 'workflow.run.updated' AND payload->>'runId' = ${id} ORDER BY seq`);
-      await expect.poll(streamed, { timeout: 10_000 }).toEqual(['running:0', 'running:1', 'waiting:1', 'running:2', 'completed:3']);
+      await expect.poll(streamed, { timeout: 10_000 }).toEqual(['running:1', 'waiting:1', 'running:2', 'completed:3']);
     } finally {
       await policies.retire(f.orgUnitId, 'effects_need_approval', created.version, founder);
     }
