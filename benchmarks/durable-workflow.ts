@@ -3,8 +3,11 @@
  * against graphile-worker running an equivalent chain of 3 jobs on the same database
  * (benchmarks/support/graphile-chain.ts), both measured in this run. Targets on the 2-core
  * machine: >= 2,000 workflows/s (6,000 durable steps/s), step p50 <= 2 ms, ratio >= 1.
+ * Both run BENCH_CONCURRENCY at once (default 64, the server's WORKFLOW_CONCURRENCY); the
+ * baseline also runs at 16 and 32, and the best of its runs is the second ratio's, so the
+ * product is not compared only with a setting that suits it.
  * Needs PostgreSQL: DATABASE_URL, else postgres://postgres@127.0.0.1:5432/bos_bench (created
- * when missing). BENCH_WORKFLOWS and BENCH_CONCURRENCY size the run.
+ * when missing). BENCH_WORKFLOWS sizes the run.
  */
 import pg from 'pg';
 import { runGraphileChainBaseline, type WorkflowFigures } from './support/graphile-chain.js';
@@ -23,14 +26,18 @@ const runProductWorkflows: ((options: WorkflowBenchOptions) => Promise<WorkflowF
 
 const connectionString = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/bos_bench';
 const workflows = Number(process.env.BENCH_WORKFLOWS ?? 3000);
-const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 64);
+const baselineConcurrencies = [...new Set([16, 32, concurrency])];
 
 await ensureDatabase(connectionString);
 const options: WorkflowBenchOptions = { connectionString, workflows, concurrency };
 
 // A short warm-up run of each side first, so neither pays for JIT and cold caches.
 await runGraphileChainBaseline({ ...options, workflows: Math.min(500, workflows) });
-const baseline = await runGraphileChainBaseline(options);
+const baselines = new Map<number, WorkflowFigures>();
+for (const at of baselineConcurrencies) baselines.set(at, await runGraphileChainBaseline({ ...options, concurrency: at }));
+const baseline = baselines.get(concurrency) as WorkflowFigures;
+const [bestAt, best] = [...baselines].reduce((a, b) => (b[1].workflowsPerSecond > a[1].workflowsPerSecond ? b : a));
 let product: WorkflowFigures | null = null;
 if (runProductWorkflows) {
   await runProductWorkflows({ ...options, workflows: Math.min(500, workflows) });
@@ -45,6 +52,10 @@ printReport({
   baseline: 'graphile-worker 0.17: a chain of 3 jobs, each writing one row and enqueuing the next in its transaction',
   baselineValue: baseline.workflowsPerSecond,
   ratio: product ? product.workflowsPerSecond / baseline.workflowsPerSecond : null,
+  baselineBestValue: best.workflowsPerSecond,
+  baselineBestConcurrency: bestAt,
+  ratioToBestBaseline: product ? product.workflowsPerSecond / best.workflowsPerSecond : null,
+  baselineByConcurrency: Object.fromEntries([...baselines].map(([at, figures]) => [at, Math.round(figures.workflowsPerSecond * 10) / 10])),
   target: '>= 2000 workflows/s (6000 steps/s), step p50 <= 2 ms, ratio >= 1',
   database: 'postgres',
   workflows,
