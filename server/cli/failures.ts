@@ -2,6 +2,7 @@ import { DatabaseError, translateDatabaseError } from '../../db/errors.js';
 import { DataDirLockedError } from '../../db/embedded/data-dir-lock.js';
 import { DataDirDamagedError } from '../../db/embedded/embedded-postgres.js';
 import { AppError } from '../errors/catalog.js';
+import { ShopRequestError } from '../world/shop-client.js';
 import { CliError } from './cli-error.js';
 import { describeUsageFailure, exitCodes, type Failure } from './usage-failure.js';
 
@@ -10,7 +11,7 @@ export { CliError } from './cli-error.js';
 export { exitCodes, type ExitCode, type Failure } from './usage-failure.js';
 
 /** Failures whose message tells the operator what to do; a stack trace would only hide it. */
-const expectedFailures = [DataDirLockedError, DataDirDamagedError, CliError, AppError] as const;
+const expectedFailures = [DataDirLockedError, DataDirDamagedError, CliError, AppError, ShopRequestError] as const;
 
 function isExpectedFailure(error: unknown): error is Error {
   return expectedFailures.some((kind) => error instanceof kind);

@@ -11,13 +11,15 @@ export type ShopClient = {
   postEvents(events: readonly IngestEventInput[]): Promise<PostOutcome>;
 };
 
+/** The server refused a request (`status`), or never answered it (`status` null). */
 export class ShopRequestError extends Error {
   constructor(
     message: string,
-    readonly status: number,
+    readonly status: number | null,
     readonly code: string | undefined,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ShopRequestError';
   }
 }
@@ -42,6 +44,8 @@ export function createShopClient(options: ShopClientOptions): ShopClient {
         method,
         headers: { authorization: `Bearer ${options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).catch((error: unknown) => {
+        throw new ShopRequestError(`cannot reach ${base} (${unreachableReason(error)})`, null, undefined, { cause: error });
       });
       if (response.status === 429 && attempt < maxRetries) {
         const seconds = Number(response.headers.get('retry-after'));
@@ -81,4 +85,11 @@ export function createShopClient(options: ShopClientOptions): ShopClient {
       return { stored: result.stored, duplicates: result.duplicates };
     },
   };
+}
+
+/** Why fetch got no answer: undici says only "fetch failed" and keeps the system's reason in `cause`. */
+function unreachableReason(error: unknown): string {
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause instanceof Error) return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }

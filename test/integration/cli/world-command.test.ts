@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -29,6 +30,19 @@ describe('bos world run', () => {
     const result = await runBosInProcess(args);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(message);
+    expect(result.stdout).toBe('');
+  });
+
+  it('names the server it cannot reach, with exit 1 and no stack trace', async () => {
+    // A port nothing listens on: bound, then closed.
+    const server = net.createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as net.AddressInfo;
+    await new Promise((resolve) => server.close(resolve));
+
+    const result = await runBosInProcess(['world', 'run', '--days', '1', '--url', `http://127.0.0.1:${port}`, '--token', 'bos_x']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`^error: cannot reach http://127\\.0\\.0\\.1:${port} \\(connect ECONNREFUSED 127\\.0\\.0\\.1:${port}\\)\\n$`));
     expect(result.stdout).toBe('');
   });
 
