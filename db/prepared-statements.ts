@@ -3,13 +3,13 @@ import pg from 'pg';
 
 /**
  * Hot statements (a workflow step's group commit, the audit append, the outbox relay) start
- * with this comment, and are then parsed and planned once per connection and run by name
+ * with this comment, as the very first characters of their text, and are then parsed and planned once per connection and run by name
  * afterwards. slonik sends every statement unnamed, which PostgreSQL parses and plans at each
  * execution: for these large statements, about a third of their time on the server. Only
  * statements whose text never varies should carry it (each text is one statement kept per
  * connection).
  */
-export const preparedMarker = '/* prepared */';
+const preparedMarker = '/* prepared */';
 
 const names = new Map<string, string>();
 /** A number per connection: the embedded database serves every connection from one session, where two connections' names would collide. */
@@ -28,7 +28,7 @@ export function prepareMarkedStatements(): void {
   const send = Reflect.get(pg.Client.prototype, 'query') as (this: pg.Client, ...args: unknown[]) => unknown;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
     const [text, values, callback] = args;
-    if (typeof text !== 'string' || !text.trimStart().startsWith(preparedMarker)) return send.apply(this, args);
+    if (typeof text !== 'string' || !text.startsWith(preparedMarker)) return send.apply(this, args);
     return send.call(this, { name: statementName(this, text), text, values }, callback);
   } as typeof pg.Client.prototype.query;
 }

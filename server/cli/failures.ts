@@ -6,10 +6,6 @@ import { ShopRequestError } from '../world/shop-client.js';
 import { CliError } from './cli-error.js';
 import { describeUsageFailure, exitCodes, type Failure } from './usage-failure.js';
 
-// Its own surface as before; commands import these from the modules that do not load the database drivers.
-export { CliError } from './cli-error.js';
-export { exitCodes, type ExitCode, type Failure } from './usage-failure.js';
-
 /** Failures whose message tells the operator what to do; a stack trace would only hide it. */
 const expectedFailures = [DataDirLockedError, DataDirDamagedError, CliError, AppError, ShopRequestError] as const;
 

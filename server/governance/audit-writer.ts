@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CommonQueryMethods, DatabasePool, DatabaseTransactionConnection } from 'slonik';
+import type { DatabasePool, DatabaseTransactionConnection } from 'slonik';
 import { translateDatabaseError } from '../../db/errors.js';
 import { appendAuditRows, appendAuditRowsIfHead, loadAuditHead, lockAuditHead } from '../../db/queries/audit.js';
 import {
@@ -90,10 +90,10 @@ export function createAuditWriter(pool: DatabasePool, options: AuditWriterOption
     for (let attempt = 0; attempt < optimisticAttempts; attempt += 1) {
       // After a miss the guess is wrong by definition: another writer moved the head.
       const from = (attempt === 0 ? expectedHeads.get(orgUnitId) : undefined) ?? (await loadAuditHead(pool, orgUnitId));
-      const written = await writeAfterGuess(pool, orgUnitId, drafts, from);
-      if (written) {
-        expectedHeads.set(orgUnitId, written.head);
-        return written.rows;
+      const { rows, head: to } = chainDrafts(from, drafts);
+      if (await appendAuditRowsIfHead(pool, { orgUnitId, from, to, rows })) {
+        expectedHeads.set(orgUnitId, to);
+        return rows;
       }
       counters.conflicts += 1;
     }
@@ -187,13 +187,6 @@ export function createAuditWriter(pool: DatabasePool, options: AuditWriterOption
 
     stats: () => ({ ...counters }),
   };
-}
-
-/** Chains the drafts after `guess` and writes them if the head is still there (compare-and-append); undefined when it is not. */
-async function writeAfterGuess(db: CommonQueryMethods, orgUnitId: string, drafts: readonly AuditDraft[], guess: ChainMark | undefined) {
-  if (!guess) return undefined;
-  const chained = chainDrafts(guess, drafts);
-  return (await appendAuditRowsIfHead(db, { orgUnitId, from: guess, to: chained.head, rows: chained.rows })) ? chained : undefined;
 }
 
 /** Inside a transaction: locks the head, chains the drafts after it and writes them. */

@@ -126,9 +126,10 @@ export function createRunExecutor(deps: RunExecutorDeps) {
         const step = startMachine(definition, start);
         const entries: JournalDraft[] = [{ kind: 'event', step: null, payload: { start } }, { kind: 'state', step: null, payload: step.outcome }];
         const started = applyStep({ machine: step.machine, pending: [], timers: {}, steps: 0 }, step, run.id, length + 1, start.at);
-        if (step.outcome.status === 'active' && started.pending.length > 0 && Object.keys(started.timers).length === 0) {
-          // A run that starts with a tool call journals its start in that call's commit: one
-          // commit fewer, and nothing is lost if it never comes (the run starts again, the same way).
+        // A run that starts with a tool call (and no timer, whose row goes with the start's own
+        // commit) journals its start in that call's commit: one commit fewer, and nothing is lost
+        // if it never comes (the run starts again, the same way). A run that ended has none pending.
+        if (started.pending.length > 0 && Object.keys(started.timers).length === 0) {
           deferred = entries;
           state = started;
         } else {
